@@ -1,0 +1,180 @@
+//! The one HTTP helper every client uses: timeout, cancellation, retries for transient failures,
+//! and a typed [`ApiError`] naming source, URL, status, server code, message and request id.
+
+use crate::error::{ApiError, ErrorKind};
+use crate::json::DecodeError;
+use gloo_net::http::Request;
+use gloo_timers::callback::Timeout;
+use gloo_timers::future::TimeoutFuture;
+use std::cell::Cell;
+use std::rc::Rc;
+use web_sys::AbortController;
+
+/// How long one attempt may take before it is aborted.
+pub const REQUEST_TIMEOUT_MS: u32 = 15_000;
+/// Backoff before each retry of a transient failure; the length is the number of retries.
+const RETRY_BACKOFF_MS: [u32; 2] = [400, 1_500];
+
+/// What a server said about an error in its own body.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct ServerError {
+    pub code: Option<String>,
+    pub message: Option<String>,
+    pub request_id: Option<String>,
+}
+
+/// A source as the HTTP layer sees it: its display name and how to read its error bodies.
+#[derive(Clone)]
+pub struct Endpoint {
+    pub source: String,
+    parse_error: fn(&str) -> ServerError,
+}
+
+/// Aborts the request if the future owning it is dropped before it finishes (the view moved on),
+/// so stale requests do not keep the connection or the server busy.
+struct AbortOnDrop {
+    controller: Option<AbortController>,
+    finished: bool,
+}
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        if !self.finished {
+            if let Some(c) = &self.controller {
+                c.abort();
+            }
+        }
+    }
+}
+
+impl Endpoint {
+    pub fn new(source: impl Into<String>, parse_error: fn(&str) -> ServerError) -> Self {
+        Endpoint {
+            source: source.into(),
+            parse_error,
+        }
+    }
+
+    /// GET `url` and decode the body with `decode`, retrying transient failures.
+    pub async fn get<T>(
+        &self,
+        url: &str,
+        decode: impl Fn(&str) -> Result<T, DecodeError>,
+    ) -> Result<T, ApiError> {
+        let body = self.get_text(url).await?;
+        decode(&body).map_err(|e| ApiError::decode(&self.source, url, e))
+    }
+
+    /// GET `url` as text, retrying transient failures with backoff.
+    pub async fn get_text(&self, url: &str) -> Result<String, ApiError> {
+        let mut attempt = 0;
+        loop {
+            match self.attempt(url).await {
+                Ok(body) => return Ok(body),
+                Err(e) if e.is_transient() && attempt < RETRY_BACKOFF_MS.len() => {
+                    TimeoutFuture::new(RETRY_BACKOFF_MS[attempt]).await;
+                    attempt += 1;
+                }
+                Err(e) => return Err(e),
+            }
+        }
+    }
+
+    async fn attempt(&self, url: &str) -> Result<String, ApiError> {
+        let controller = AbortController::new().ok();
+        let mut guard = AbortOnDrop {
+            controller: controller.clone(),
+            finished: false,
+        };
+        let timed_out = Rc::new(Cell::new(false));
+        let _timer = controller.clone().map(|c| {
+            let flag = timed_out.clone();
+            Timeout::new(REQUEST_TIMEOUT_MS, move || {
+                flag.set(true);
+                c.abort();
+            })
+        });
+        let signal = controller.as_ref().map(|c| c.signal());
+        let request = Request::get(url)
+            .header("Accept", "application/json")
+            .abort_signal(signal.as_ref())
+            .build()
+            .map_err(|e| ApiError::new(ErrorKind::Network, &self.source, url, e.to_string()))?;
+        let result = request.send().await;
+        let response = match result {
+            Ok(r) => r,
+            Err(e) => {
+                guard.finished = true;
+                return Err(if timed_out.get() {
+                    ApiError::new(
+                        ErrorKind::Timeout,
+                        &self.source,
+                        url,
+                        format!("no answer within {} s", REQUEST_TIMEOUT_MS / 1000),
+                    )
+                } else {
+                    ApiError::new(ErrorKind::Network, &self.source, url, network_message(&e))
+                });
+            }
+        };
+        let status = response.status();
+        let request_id = ["x-request-id", "x-obs-request-id"]
+            .iter()
+            .find_map(|h| response.headers().get(h));
+        let body = response.text().await;
+        guard.finished = true;
+        let body = body.map_err(|e| {
+            let kind = if timed_out.get() {
+                ErrorKind::Timeout
+            } else {
+                ErrorKind::Network
+            };
+            ApiError::new(
+                kind,
+                &self.source,
+                url,
+                format!("reading the response failed: {e}"),
+            )
+        })?;
+        if (200..300).contains(&status) {
+            return Ok(body);
+        }
+        let server = (self.parse_error)(&body);
+        let fallback = if body.trim_start().starts_with('<') {
+            "the server answered with an HTML page instead of JSON".to_string()
+        } else {
+            response_snippet(&body)
+        };
+        Err(ApiError {
+            kind: ErrorKind::Http,
+            source: self.source.clone(),
+            url: url.to_string(),
+            status: Some(status),
+            code: server.code,
+            message: server
+                .message
+                .unwrap_or_else(|| format!("{} {}", status, fallback)),
+            request_id: server.request_id.or(request_id),
+        })
+    }
+}
+
+fn network_message(e: &gloo_net::Error) -> String {
+    match e {
+        gloo_net::Error::JsError(js) => format!("{}: {}", js.name, js.message),
+        other => other.to_string(),
+    }
+}
+
+/// The start of an unexpected body, for the error message (never rendered as HTML).
+fn response_snippet(body: &str) -> String {
+    let t = body.trim();
+    if t.is_empty() {
+        return "(empty body)".to_string();
+    }
+    let mut s: String = t.chars().take(200).collect();
+    if t.chars().count() > 200 {
+        s.push('…');
+    }
+    s
+}

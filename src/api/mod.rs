@@ -1,0 +1,16 @@
+//! The browser's data layer: one shared HTTP helper (`http`) and one client per build system.
+
+pub mod buildbot;
+pub mod http;
+
+use crate::config::{Config, ConfigError};
+
+/// Loads `config.json` relative to the page's base URL. Any failure becomes a message for the page.
+pub async fn load_config() -> Result<Config, ConfigError> {
+    let endpoint = http::Endpoint::new("config.json", |_| http::ServerError::default());
+    let body = endpoint
+        .get_text("config.json")
+        .await
+        .map_err(|e| ConfigError(format!("could not load config.json: {e}")))?;
+    Config::parse(&body)
+}

@@ -1,0 +1,59 @@
+//! The application shell: loads `config.json`, then mounts the routes under the top bar.
+
+use crate::api;
+use crate::components::{Loading, TopBar};
+use crate::config::Config;
+use crate::hooks::provide_clock;
+use crate::pages::{BuildPage, Home, NotFound, SourcePage};
+use leptos::prelude::*;
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::path;
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_clock();
+    let config = LocalResource::new(api::load_config);
+    view! {
+        <Router>
+            {move || match config.get() {
+                None => view! {
+                    <header class="topbar"><span class="brand">"buildscope"</span></header>
+                    <main id="main"><Loading label="Loading configuration…"/></main>
+                }
+                .into_any(),
+                Some(Err(e)) => view! {
+                    <header class="topbar"><span class="brand">"buildscope"</span></header>
+                    <main id="main">
+                        <div class="state state--error config-error" role="alert">
+                            <p class="state__title"><span aria-hidden="true">"⚠ "</span>"Configuration error"</p>
+                            <p class="error__message">{e.to_string()}</p>
+                            <p class="muted">
+                                "buildscope reads its sources from " <code>"config.json"</code>
+                                " next to index.html. See README.md, section Configuration."
+                            </p>
+                        </div>
+                    </main>
+                }
+                .into_any(),
+                Some(Ok(config)) => view! { <Configured config/> }.into_any(),
+            }}
+        </Router>
+    }
+}
+
+#[component]
+fn Configured(config: Config) -> impl IntoView {
+    let title = config.title.clone();
+    let sources = config.sources.clone();
+    provide_context(config);
+    view! {
+        <TopBar title sources/>
+        <main id="main" tabindex="-1">
+            <Routes fallback=NotFound>
+                <Route path=path!("/") view=Home/>
+                <Route path=path!("/s/:source") view=SourcePage/>
+                <Route path=path!("/s/:source/builds/:buildid") view=BuildPage/>
+            </Routes>
+        </main>
+    }
+}

@@ -1,0 +1,350 @@
+//! Buildbot data API models and decoders (pure, no DOM).
+//!
+//! Shapes follow a real Buildbot 4.3 master: every response is `{"<plural>": [...], "meta": {...}}`,
+//! single entities come back as 1-element lists, timestamps are epoch seconds, `results` is
+//! `null` until finished. Decoding is tolerant (see `json.rs`) and never panics.
+
+use crate::json::{self, DecodeError, Obj};
+use crate::status::{buildbot_label, Status};
+use serde_json::Value;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Builder {
+    pub builderid: i64,
+    pub name: String,
+    pub description: Option<String>,
+    pub tags: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Build {
+    pub buildid: i64,
+    pub builderid: i64,
+    pub number: i64,
+    pub results: Option<i64>,
+    pub complete: bool,
+    pub started_at: Option<f64>,
+    pub complete_at: Option<f64>,
+    pub state_string: String,
+    pub workerid: Option<i64>,
+    /// `name -> (value, source)`, only filled when requested with `property=`.
+    pub properties: Vec<(String, Value, String)>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StepUrl {
+    pub name: String,
+    pub url: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Step {
+    pub stepid: i64,
+    pub buildid: i64,
+    pub number: i64,
+    pub name: String,
+    pub results: Option<i64>,
+    pub complete: bool,
+    pub started_at: Option<f64>,
+    pub complete_at: Option<f64>,
+    pub locks_acquired_at: Option<f64>,
+    pub state_string: String,
+    pub hidden: bool,
+    pub urls: Vec<StepUrl>,
+}
+
+impl Build {
+    pub fn status(&self) -> Status {
+        Status::from_buildbot(self.results, self.started_at.is_some(), self.complete)
+    }
+    pub fn system_label(&self) -> String {
+        buildbot_label(self.results)
+    }
+    /// A property's value as display text (strings unquoted).
+    pub fn property(&self, name: &str) -> Option<String> {
+        self.properties
+            .iter()
+            .find(|(n, _, _)| n == name)
+            .map(|(_, v, _)| match v {
+                Value::String(s) => s.clone(),
+                other => other.to_string(),
+            })
+    }
+}
+
+impl Step {
+    pub fn status(&self) -> Status {
+        Status::from_buildbot(self.results, self.started_at.is_some(), self.complete)
+    }
+    pub fn system_label(&self) -> String {
+        buildbot_label(self.results)
+    }
+    /// The path segment that addresses this step: its name only when Buildbot's router accepts
+    /// it (`^[a-zA-Z_-][.a-zA-Z0-9_-]*$`), otherwise its number, which always works.
+    pub fn path_segment(&self) -> String {
+        step_path_segment(&self.name, self.number)
+    }
+}
+
+pub fn step_path_segment(name: &str, number: i64) -> String {
+    if is_identifier(name) {
+        name.to_string()
+    } else {
+        number.to_string()
+    }
+}
+
+/// Buildbot's identifier pattern for names usable in paths.
+pub fn is_identifier(name: &str) -> bool {
+    let mut chars = name.chars();
+    match chars.next() {
+        Some(c) if c.is_ascii_alphabetic() || c == '_' || c == '-' => {}
+        _ => return false,
+    }
+    chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'))
+}
+
+/// The list under `key` of a data API envelope.
+fn envelope<T>(
+    what: &str,
+    body: &str,
+    key: &str,
+    f: impl Fn(Obj<'_>) -> Result<T, DecodeError>,
+) -> Result<Vec<T>, DecodeError> {
+    let v = json::parse(what, body)?;
+    let root = Obj::new(what, &v)?;
+    if root.get(key).is_none() {
+        return Err(DecodeError {
+            what: what.to_string(),
+            field: key.to_string(),
+            problem: "missing".to_string(),
+        });
+    }
+    root.each(key, f)
+}
+
+/// The single entity of a by-id response (Buildbot returns a 1-element list).
+fn single<T>(what: &str, list: Vec<T>) -> Result<T, DecodeError> {
+    list.into_iter().next().ok_or_else(|| DecodeError {
+        what: what.to_string(),
+        field: String::new(),
+        problem: "the server returned an empty list".to_string(),
+    })
+}
+
+fn builder(o: Obj<'_>) -> Result<Builder, DecodeError> {
+    Ok(Builder {
+        builderid: o.i64("builderid")?,
+        name: o.str("name")?,
+        description: o.opt_str("description")?.filter(|d| !d.is_empty()),
+        tags: o
+            .list("tags")?
+            .iter()
+            .filter_map(|t| t.as_str().map(str::to_string))
+            .collect(),
+    })
+}
+
+fn build(o: Obj<'_>) -> Result<Build, DecodeError> {
+    let mut properties = Vec::new();
+    if let Some(props) = o.opt_obj("properties")? {
+        for (name, v) in props.entries() {
+            // `{"name": [value, "source"]}`; tolerate a bare value.
+            let (value, source) = match v {
+                Value::Array(pair) => (
+                    pair.first().cloned().unwrap_or(Value::Null),
+                    pair.get(1)
+                        .and_then(Value::as_str)
+                        .unwrap_or_default()
+                        .to_string(),
+                ),
+                other => (other.clone(), String::new()),
+            };
+            properties.push((name.clone(), value, source));
+        }
+    }
+    Ok(Build {
+        buildid: o.i64("buildid")?,
+        builderid: o.i64("builderid")?,
+        number: o.i64("number")?,
+        results: o.opt_i64("results")?,
+        complete: o.opt_bool("complete")?.unwrap_or(false),
+        started_at: o.opt_f64("started_at")?,
+        complete_at: o.opt_f64("complete_at")?,
+        state_string: o.opt_str("state_string")?.unwrap_or_default(),
+        workerid: o.opt_i64("workerid")?,
+        properties,
+    })
+}
+
+fn step(o: Obj<'_>) -> Result<Step, DecodeError> {
+    Ok(Step {
+        stepid: o.i64("stepid")?,
+        buildid: o.i64("buildid")?,
+        number: o.i64("number")?,
+        name: o.opt_str("name")?.unwrap_or_default(),
+        results: o.opt_i64("results")?,
+        complete: o.opt_bool("complete")?.unwrap_or(false),
+        started_at: o.opt_f64("started_at")?,
+        complete_at: o.opt_f64("complete_at")?,
+        locks_acquired_at: o.opt_f64("locks_acquired_at")?,
+        state_string: o.opt_str("state_string")?.unwrap_or_default(),
+        hidden: o.opt_bool("hidden")?.unwrap_or(false),
+        urls: o.each("urls", |u| {
+            Ok(StepUrl {
+                name: u.opt_str("name")?.unwrap_or_default(),
+                url: u.opt_str("url")?.unwrap_or_default(),
+            })
+        })?,
+    })
+}
+
+pub fn decode_builders(body: &str) -> Result<Vec<Builder>, DecodeError> {
+    let mut list = envelope("Buildbot builders", body, "builders", builder)?;
+    list.sort_by(|a, b| a.name.cmp(&b.name));
+    Ok(list)
+}
+
+pub fn decode_builder(body: &str) -> Result<Builder, DecodeError> {
+    single(
+        "Buildbot builder",
+        envelope("Buildbot builder", body, "builders", builder)?,
+    )
+}
+
+pub fn decode_builds(body: &str) -> Result<Vec<Build>, DecodeError> {
+    envelope("Buildbot builds", body, "builds", build)
+}
+
+pub fn decode_build(body: &str) -> Result<Build, DecodeError> {
+    single(
+        "Buildbot build",
+        envelope("Buildbot build", body, "builds", build)?,
+    )
+}
+
+/// Steps, always in execution order (by `number`) whatever order the server used.
+pub fn decode_steps(body: &str) -> Result<Vec<Step>, DecodeError> {
+    let mut steps = envelope("Buildbot steps", body, "steps", step)?;
+    steps.sort_by_key(|s| s.number);
+    Ok(steps)
+}
+
+/// The `error` text of a Buildbot error body (`{"error": "..."}`), if it is one.
+pub fn error_message(body: &str) -> Option<String> {
+    let v: Value = serde_json::from_str(body).ok()?;
+    match v.get("error")? {
+        Value::String(s) => Some(s.clone()),
+        other => Some(other.to_string()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fixture(name: &str) -> String {
+        let path = format!(
+            "{}/tests/fixtures/buildbot/{name}.json",
+            env!("CARGO_MANIFEST_DIR")
+        );
+        std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
+    }
+
+    #[test]
+    fn builders_from_a_real_master() {
+        let b = decode_builders(&fixture("builders")).unwrap();
+        assert_eq!(b.len(), 7);
+        assert_eq!(b[0].name, "biglog"); // sorted by name for display
+        let lw = b.iter().find(|b| b.name == "linux-build").unwrap();
+        assert_eq!(lw.tags, vec!["linux", "ci"]);
+        assert!(lw
+            .description
+            .as_deref()
+            .unwrap()
+            .starts_with("Successful build"));
+    }
+
+    #[test]
+    fn builds_and_their_status() {
+        let builds = decode_builds(&fixture("builds-latest10")).unwrap();
+        assert_eq!(builds.len(), 10);
+        let b = decode_build(&fixture("build-kitchen-sink")).unwrap();
+        assert_eq!((b.buildid, b.builderid, b.number), (3, 4, 1));
+        assert_eq!(b.status(), Status::Failure);
+        assert_eq!(b.started_at, Some(1_795_318_334.0));
+        let cancelled = decode_build(&fixture("build-cancelled")).unwrap();
+        assert_eq!(cancelled.status(), Status::Cancelled);
+        let running = decode_build(&fixture("build-in-progress-long-running")).unwrap();
+        assert_eq!(running.status(), Status::Running);
+        assert_eq!(running.complete_at, None);
+    }
+
+    #[test]
+    fn properties_keep_value_and_source() {
+        let builds = decode_builds(&fixture("builds-latest10-with-properties")).unwrap();
+        let with_owner = builds
+            .iter()
+            .find(|b| b.property("owner").is_some())
+            .unwrap();
+        let (_, _, source) = with_owner
+            .properties
+            .iter()
+            .find(|(n, _, _)| n == "owner")
+            .unwrap();
+        assert!(!source.is_empty());
+    }
+
+    #[test]
+    fn steps_in_order_with_urls_hidden_and_hostile_names() {
+        let steps = decode_steps(&fixture("build-kitchen-sink-steps")).unwrap();
+        assert!(steps.windows(2).all(|w| w[0].number < w[1].number));
+        assert_eq!(steps[0].name, "worker_preparation");
+        let script = steps
+            .iter()
+            .find(|s| s.name == "<script>alert(1)</script>")
+            .unwrap();
+        assert_eq!(script.path_segment(), script.number.to_string());
+        assert!(steps.iter().any(|s| s.hidden));
+        assert!(steps.iter().any(|s| s.status() == Status::Skipped));
+        assert!(steps.iter().any(|s| s.status() == Status::Failure));
+        let linux = decode_steps(&fixture("build-linux-steps-with-urls")).unwrap();
+        let urls: Vec<_> = linux.iter().flat_map(|s| s.urls.iter()).collect();
+        assert!(urls.iter().any(|u| u.url.starts_with("javascript:")));
+        assert!(urls.iter().any(|u| u.url.starts_with("https://")));
+    }
+
+    #[test]
+    fn step_names_only_when_buildbot_accepts_them() {
+        assert!(is_identifier("worker_preparation"));
+        assert!(is_identifier("compile.x-1"));
+        assert!(!is_identifier("successful step"));
+        assert!(!is_identifier("1abc"));
+        assert!(!is_identifier(""));
+        assert_eq!(step_path_segment("<script>", 6), "6");
+        assert_eq!(step_path_segment("compile", 2), "compile");
+    }
+
+    #[test]
+    fn errors_and_odd_shapes() {
+        assert_eq!(
+            error_message(&fixture("error-build-not-found-404")).map(|m| m.contains("not found")),
+            Some(true)
+        );
+        assert!(decode_build(r#"{"builds":[],"meta":{}}"#)
+            .unwrap_err()
+            .to_string()
+            .contains("empty list"));
+        let e =
+            decode_builds(r#"{"builds":[{"buildid":"x","builderid":1,"number":1}]}"#).unwrap_err();
+        assert_eq!(e.field, "builds[0].buildid");
+        assert!(decode_builds(r#"{"meta":{}}"#).is_err());
+        // ids as strings and a float timestamp are tolerated.
+        let b = decode_builds(
+            r#"{"builds":[{"buildid":"7","builderid":1,"number":2,"started_at":1.5e9,"results":null,"complete":false}]}"#,
+        )
+        .unwrap();
+        assert_eq!(b[0].buildid, 7);
+        assert_eq!(b[0].status(), Status::Running);
+    }
+}

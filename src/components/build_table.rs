@@ -1,0 +1,49 @@
+use super::{LiveDuration, StatusBadge, Timestamp};
+use crate::buildbot::Build;
+use leptos::prelude::*;
+use leptos_router::components::A;
+
+/// Recent builds of one builder: number, status, start, duration and Buildbot's summary.
+#[component]
+pub fn BuildTable(#[prop(into)] source_id: String, builds: Vec<Build>) -> impl IntoView {
+    view! {
+        <table class="builds">
+            <thead>
+                <tr>
+                    <th scope="col">"Build"</th>
+                    <th scope="col">"Status"</th>
+                    <th scope="col">"Started"</th>
+                    <th scope="col">"Duration"</th>
+                    <th scope="col">"Summary"</th>
+                </tr>
+            </thead>
+            <tbody>
+                {builds
+                    .into_iter()
+                    .map(|b| {
+                        let href = format!("/s/{}/builds/{}", source_id, b.buildid);
+                        let (status, system_label) = (b.status(), b.system_label());
+                        let key = status.key();
+                        view! {
+                            <tr class="build-row" data-number=b.number data-buildid=b.buildid data-status=key>
+                                <td class="build-row__number">
+                                    <A href=href>{format!("#{}", b.number)}</A>
+                                </td>
+                                <td>
+                                    <StatusBadge status system_label/>
+                                </td>
+                                <td>
+                                    <Timestamp epoch=b.started_at/>
+                                </td>
+                                <td class="num">
+                                    <LiveDuration start=b.started_at end=b.complete_at/>
+                                </td>
+                                <td class="build-row__summary">{b.state_string}</td>
+                            </tr>
+                        }
+                    })
+                    .collect_view()}
+            </tbody>
+        </table>
+    }
+}

@@ -1,0 +1,34 @@
+use crate::config::Source;
+use leptos::prelude::*;
+use leptos_router::components::A;
+
+/// The top bar: product name and one link per configured source.
+#[component]
+pub fn TopBar(#[prop(into)] title: String, sources: Vec<Source>) -> impl IntoView {
+    view! {
+        <header class="topbar">
+            <a class="skip-link" href="#main">"Skip to content"</a>
+            <A href="/" attr:class="brand">
+                <span class="brand__mark" aria-hidden="true">"◆"</span>
+                {title}
+            </A>
+            <nav aria-label="Sources">
+                <ul class="topbar__sources">
+                    {sources
+                        .into_iter()
+                        .map(|s| {
+                            view! {
+                                <li>
+                                    <A href=format!("/s/{}", s.id)>
+                                        {s.name}
+                                        <span class="muted">{format!(" · {}", s.kind.label())}</span>
+                                    </A>
+                                </li>
+                            }
+                        })
+                        .collect_view()}
+                </ul>
+            </nav>
+        </header>
+    }
+}

@@ -1,0 +1,15 @@
+//! Components render what they are given and nothing else: no fetching, no routing state.
+
+pub mod badge;
+pub mod build_table;
+pub mod feedback;
+pub mod layout;
+pub mod step_list;
+pub mod time;
+
+pub use badge::StatusBadge;
+pub use build_table::BuildTable;
+pub use feedback::{EmptyState, ErrorPanel, Loading};
+pub use layout::TopBar;
+pub use step_list::StepList;
+pub use time::{LiveDuration, Timestamp};

@@ -1,0 +1,150 @@
+//! Reactive helpers shared by pages: a live clock and a polling loader.
+
+use crate::error::ApiError;
+use futures::channel::mpsc;
+use futures::future::{abortable, select, Either};
+use futures::StreamExt;
+use gloo_timers::future::TimeoutFuture;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use std::future::Future;
+
+/// Seconds since the epoch, from the browser clock.
+pub fn now_secs() -> f64 {
+    js_sys::Date::now() / 1000.0
+}
+
+/// The viewer's time zone as minutes east of UTC.
+pub fn tz_offset_minutes() -> i32 {
+    -(js_sys::Date::new_0().get_timezone_offset() as i32)
+}
+
+/// A clock that ticks once a second, shared through context so all live durations tick together.
+#[derive(Clone, Copy)]
+pub struct Clock(pub ReadSignal<f64>);
+
+pub fn provide_clock() {
+    let (now, set_now) = signal(now_secs());
+    if let Ok(handle) = set_interval_with_handle(
+        move || set_now.set(now_secs()),
+        std::time::Duration::from_secs(1),
+    ) {
+        on_cleanup(move || handle.clear());
+    }
+    provide_context(Clock(now));
+}
+
+/// The shared clock (a static clock when none was provided, e.g. in component tests).
+pub fn use_clock() -> ReadSignal<f64> {
+    use_context::<Clock>()
+        .map(|c| c.0)
+        .unwrap_or_else(|| signal(now_secs()).0)
+}
+
+fn page_hidden() -> bool {
+    web_sys::window()
+        .and_then(|w| w.document())
+        .map(|d| d.hidden())
+        .unwrap_or(false)
+}
+
+/// State of a polled load. `data` keeps the last good value while a refresh fails, so a
+/// transient error shows as a banner over the data instead of wiping it.
+pub struct Polled<T: Send + Sync + 'static> {
+    pub data: RwSignal<Option<T>>,
+    pub error: RwSignal<Option<ApiError>>,
+    pub loading: RwSignal<bool>,
+    refresh: StoredValue<Option<mpsc::UnboundedSender<()>>, LocalStorage>,
+}
+
+impl<T: Send + Sync + 'static> Clone for Polled<T> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+impl<T: Send + Sync + 'static> Copy for Polled<T> {}
+
+impl<T: Send + Sync + 'static> Polled<T> {
+    /// Fetch again now (a "Retry" button).
+    pub fn refresh(&self) {
+        self.refresh.with_value(|tx| {
+            if let Some(tx) = tx {
+                let _ = tx.unbounded_send(());
+            }
+        });
+    }
+}
+
+/// Delay before the next poll: quick while something is running, slow when idle, backing
+/// off on consecutive failures (2, 4, 8, 16, 30 s).
+pub fn next_delay_ms(active: bool, failures: u32) -> u32 {
+    if failures > 0 {
+        (1_000u32 << failures.min(5)).min(30_000)
+    } else if active {
+        4_000
+    } else {
+        30_000
+    }
+}
+
+/// Loads with `fetch` now, then again on a schedule (see [`next_delay_ms`]), pausing while the
+/// tab is hidden. One request at a time, in order, so older data never replaces newer; the
+/// loop and its in-flight request are aborted when the owning view is dropped.
+pub fn use_polled<T, F, Fut>(fetch: F, is_active: fn(&T) -> bool) -> Polled<T>
+where
+    T: Clone + Send + Sync + 'static,
+    F: Fn() -> Fut + 'static,
+    Fut: Future<Output = Result<T, ApiError>> + 'static,
+{
+    let data = RwSignal::new(None::<T>);
+    let error = RwSignal::new(None::<ApiError>);
+    let loading = RwSignal::new(true);
+    let (tx, mut rx) = mpsc::unbounded::<()>();
+    let refresh = StoredValue::new_local(Some(tx));
+    let task = async move {
+        let mut failures = 0u32;
+        loop {
+            let _ = loading.try_set(true);
+            let active = match fetch().await {
+                Ok(v) => {
+                    failures = 0;
+                    let active = is_active(&v);
+                    let _ = data.try_set(Some(v));
+                    let _ = error.try_set(None);
+                    active
+                }
+                Err(e) => {
+                    failures += 1;
+                    let _ = error.try_set(Some(e));
+                    true
+                }
+            };
+            let _ = loading.try_set(false);
+            let wait = TimeoutFuture::new(next_delay_ms(active, failures));
+            if let Either::Right((None, _)) = select(wait, rx.next()).await {
+                return; // the sender is gone: the view was dropped
+            }
+            while page_hidden() {
+                TimeoutFuture::new(1_000).await;
+            }
+        }
+    };
+    let (task, handle) = abortable(task);
+    spawn_local(async move {
+        let _ = task.await;
+    });
+    on_cleanup(move || handle.abort());
+    Polled {
+        data,
+        error,
+        loading,
+        refresh,
+    }
+}
+
+/// Sets the document title (page title shows what is open and its status).
+pub fn set_title(title: &str) {
+    if let Some(d) = web_sys::window().and_then(|w| w.document()) {
+        d.set_title(title);
+    }
+}

@@ -1,0 +1,23 @@
+//! buildscope: a CI build dashboard for Buildbot, CodeArts Build and ServiceStage.
+//!
+//! Pure logic (no DOM) lives in the top-level modules and is tested natively with `cargo test`;
+//! the `api`, `components` and `pages` modules are the browser side and build for wasm32 only.
+
+pub mod buildbot;
+pub mod config;
+pub mod error;
+pub mod json;
+pub mod links;
+pub mod status;
+pub mod timefmt;
+
+#[cfg(target_arch = "wasm32")]
+pub mod api;
+#[cfg(target_arch = "wasm32")]
+pub mod app;
+#[cfg(target_arch = "wasm32")]
+pub mod components;
+#[cfg(target_arch = "wasm32")]
+pub mod hooks;
+#[cfg(target_arch = "wasm32")]
+pub mod pages;

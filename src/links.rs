@@ -1,0 +1,40 @@
+//! Link safety: only http(s) targets ever become clickable.
+
+/// The URL, trimmed, when it is an absolute `http://` or `https://` URL; `None` otherwise
+/// (`javascript:`, `data:`, relative paths, control characters...).
+pub fn safe_http_url(raw: &str) -> Option<&str> {
+    let url = raw.trim();
+    let lower = url.get(..8).unwrap_or(url).to_ascii_lowercase();
+    let ok = lower.starts_with("http://") || lower.starts_with("https://");
+    (ok && !url.chars().any(char::is_control) && url.len() > "http://".len()).then_some(url)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_http_and_https() {
+        assert_eq!(
+            safe_http_url(" https://ci.example/x "),
+            Some("https://ci.example/x")
+        );
+        assert_eq!(
+            safe_http_url("HTTP://ci.example"),
+            Some("HTTP://ci.example")
+        );
+        for bad in [
+            "javascript:alert(1)",
+            " JaVaScRiPt:alert(1)",
+            "data:text/html,<script>",
+            "/relative",
+            "//evil.example",
+            "http://",
+            "https://x\n.example",
+            "vbscript:x",
+            "",
+        ] {
+            assert_eq!(safe_http_url(bad), None, "{bad:?}");
+        }
+    }
+}

@@ -1,0 +1,100 @@
+use super::source_by_id;
+use crate::api::buildbot::{BuildDetail, BuildbotClient};
+use crate::components::{
+    EmptyState, ErrorPanel, LiveDuration, Loading, StatusBadge, StepList, Timestamp,
+};
+use crate::config::Source;
+use crate::hooks::{set_title, use_polled};
+use leptos::prelude::*;
+use leptos_router::components::A;
+use leptos_router::hooks::use_params_map;
+
+/// `/s/:source/builds/:buildid`: one Buildbot build and its steps.
+#[component]
+pub fn BuildPage() -> impl IntoView {
+    let params = use_params_map();
+    move || {
+        let p = params.read();
+        let buildid = p.get("buildid").and_then(|s| s.parse::<i64>().ok());
+        match (source_by_id(p.get("source")), buildid) {
+            (Err(msg), _) => view! { <section class="page"><EmptyState title="Unknown source" hint=msg/></section> }.into_any(),
+            (_, None) => view! { <section class="page"><EmptyState title="Not a build" hint="The build id in this address is not a number."/></section> }.into_any(),
+            (Ok(source), Some(buildid)) => view! { <BuildView source buildid/> }.into_any(),
+        }
+    }
+}
+
+#[component]
+fn BuildView(source: Source, buildid: i64) -> impl IntoView {
+    let client = BuildbotClient::new(&source);
+    let polled = use_polled(
+        move || {
+            let c = client.clone();
+            async move { c.build_detail(buildid).await }
+        },
+        |d: &BuildDetail| {
+            d.build.status().is_active() || d.steps.iter().any(|s| s.status().is_active())
+        },
+    );
+    let source_id = source.id.clone();
+    Effect::new(move |_| {
+        if let Some(d) = polled.data.get() {
+            set_title(&format!(
+                "{} #{} — {} · buildscope",
+                d.builder.name,
+                d.build.number,
+                d.build.status()
+            ));
+        }
+    });
+    let body = move || match polled.data.get() {
+        None if polled.error.with(Option::is_none) => {
+            view! { <Loading label="Loading build…"/> }.into_any()
+        }
+        None => ().into_any(),
+        Some(d) => build_view(&source_id, d).into_any(),
+    };
+    view! {
+        <section class="page">
+            {move || polled.error.get().map(|error| view! {
+                <ErrorPanel error stale=polled.data.with(Option::is_some) on_retry=Callback::new(move |_| polled.refresh())/>
+            })}
+            {body}
+        </section>
+    }
+}
+
+fn build_view(source_id: &str, d: BuildDetail) -> impl IntoView {
+    let b = d.build;
+    let reason = b.property("reason");
+    let owner = b.property("owner");
+    let worker = b.property("workername");
+    view! {
+        <nav class="breadcrumbs" aria-label="Breadcrumb">
+            <A href=format!("/s/{source_id}")>"Builders"</A>
+            <span aria-hidden="true">" / "</span>
+            <span>{d.builder.name.clone()}</span>
+        </nav>
+        <header class="build-head" data-status=b.status().key()>
+            <h1>
+                <span class="build-head__builder">{d.builder.name.clone()}</span>
+                " " <span class="build-head__number">{format!("#{}", b.number)}</span>
+            </h1>
+            <StatusBadge status=b.status() system_label=b.system_label()/>
+            <span class="build-head__state">{b.state_string.clone()}</span>
+        </header>
+        <dl class="facts">
+            <div><dt>"Started"</dt><dd><Timestamp epoch=b.started_at/></dd></div>
+            <div><dt>"Duration"</dt><dd class="num"><LiveDuration start=b.started_at end=b.complete_at/></dd></div>
+            {worker.map(|w| view! { <div><dt>"Worker"</dt><dd>{w}</dd></div> })}
+            {reason.map(|r| view! { <div><dt>"Reason"</dt><dd>{r}</dd></div> })}
+            {owner.map(|o| view! { <div><dt>"Owner"</dt><dd>{o}</dd></div> })}
+        </dl>
+        <h2>"Steps"</h2>
+        {if d.steps.is_empty() {
+            view! { <EmptyState title="No steps yet" hint="Steps appear here as soon as the build starts them."/> }.into_any()
+        } else {
+            view! { <StepList steps=d.steps/> }.into_any()
+        }}
+    }
+}

@@ -1,0 +1,124 @@
+use super::source_by_id;
+use crate::api::buildbot::{BuildbotClient, BuilderSummary};
+use crate::components::{BuildTable, EmptyState, ErrorPanel, Loading, StatusBadge};
+use crate::config::{Source, SourceKind};
+use crate::hooks::{set_title, use_polled};
+use leptos::prelude::*;
+use leptos_router::hooks::use_params_map;
+
+/// How many recent builds each builder shows.
+const BUILDS_PER_BUILDER: u32 = 10;
+
+/// `/s/:source`: the overview of one configured source.
+#[component]
+pub fn SourcePage() -> impl IntoView {
+    let params = use_params_map();
+    move || {
+        match source_by_id(params.read().get("source")) {
+        Err(msg) => view! { <section class="page"><EmptyState title="Unknown source" hint=msg/></section> }.into_any(),
+        Ok(source) => match source.kind {
+            SourceKind::Buildbot => view! { <BuildbotOverview source/> }.into_any(),
+            _ => view! {
+                <section class="page">
+                    <h1>{source.name.clone()}</h1>
+                    <EmptyState title="Not supported yet" hint=format!("{} sources are not supported by this version of buildscope.", source.kind.label())/>
+                </section>
+            }
+            .into_any(),
+        },
+    }
+    }
+}
+
+fn any_active(list: &Vec<BuilderSummary>) -> bool {
+    list.iter()
+        .any(|s| s.builds.iter().any(|b| b.status().is_active()))
+}
+
+#[component]
+fn BuildbotOverview(source: Source) -> impl IntoView {
+    set_title(&format!("{} · buildscope", source.name));
+    let client = BuildbotClient::new(&source);
+    let polled = use_polled(
+        move || {
+            let c = client.clone();
+            async move { c.overview(BUILDS_PER_BUILDER).await }
+        },
+        any_active,
+    );
+    let filter = RwSignal::new(String::new());
+    let source_id = source.id.clone();
+    let body = move || {
+        let source_id = source_id.clone();
+        match polled.data.get() {
+            None if polled.error.with(Option::is_none) => {
+                view! { <Loading label="Loading builders…"/> }.into_any()
+            }
+            None => ().into_any(),
+            Some(list) if list.is_empty() => view! {
+                <EmptyState title="No builders" hint="This master has no builders configured."/>
+            }
+            .into_any(),
+            Some(list) => {
+                let needle = filter.get().to_lowercase();
+                let shown: Vec<_> = list
+                    .into_iter()
+                    .filter(|s| {
+                        needle.is_empty() || s.builder.name.to_lowercase().contains(&needle)
+                    })
+                    .collect();
+                if shown.is_empty() {
+                    return view! { <EmptyState title="No matching builders" hint="Clear the filter to see all builders."/> }.into_any();
+                }
+                shown
+                    .into_iter()
+                    .map(|s| builder_section(source_id.clone(), s))
+                    .collect_view()
+                    .into_any()
+            }
+        }
+    };
+    view! {
+        <section class="page">
+            <div class="page__head">
+                <h1>{source.name.clone()} <span class="muted kind">" Buildbot"</span></h1>
+                <label class="search">
+                    <span class="sr-only">"Filter builders by name"</span>
+                    <input type="search" placeholder="Filter builders…"
+                        prop:value=move || filter.get()
+                        on:input=move |ev| filter.set(event_target_value(&ev))/>
+                </label>
+            </div>
+            {move || polled.error.get().map(|error| view! {
+                <ErrorPanel error stale=polled.data.with(Option::is_some) on_retry=Callback::new(move |_| polled.refresh())/>
+            })}
+            {body}
+        </section>
+    }
+}
+
+fn builder_section(source_id: String, s: BuilderSummary) -> impl IntoView {
+    let latest = s.builds.first().map(|b| {
+        view! {
+            <span class="builder__latest">
+                <StatusBadge status=b.status() system_label=b.system_label()/>
+            </span>
+        }
+    });
+    let heading_id = format!("builder-{}", s.builder.builderid);
+    view! {
+        <section class="builder" data-builder=s.builder.name.clone() aria-labelledby=heading_id>
+            <header class="builder__head">
+                <h2 id=heading_id.clone()>{s.builder.name.clone()}</h2>
+                {latest}
+                {s.builder.tags.iter().map(|t| view! { <span class="chip">{t.clone()}</span> }).collect_view()}
+            </header>
+            {s.builder.description.clone().map(|d| view! { <p class="muted builder__description">{d}</p> })}
+            {if s.builds.is_empty() {
+                view! { <p class="muted">"No builds yet."</p> }.into_any()
+            } else {
+                view! { <BuildTable source_id builds=s.builds/> }.into_any()
+            }}
+        </section>
+    }
+}
