@@ -1,0 +1,48 @@
+// Shared helpers: the real master's API (read directly, to compare with what the page shows)
+// and guards that fail a test when the page runs injected script.
+import { expect } from '@playwright/test';
+
+export const BB_API = process.env.BB_API || 'http://127.0.0.1:18010/api/v2';
+
+export async function api(path) {
+  const res = await fetch(`${BB_API}/${path}`, { headers: { Accept: 'application/json' } });
+  if (!res.ok) throw new Error(`${path}: HTTP ${res.status}`);
+  return res.json();
+}
+
+export async function builderByName(name) {
+  const { builders } = await api(`builders/${name}`);
+  return builders[0];
+}
+
+export async function latestBuild(builderid) {
+  const { builds } = await api(`builders/${builderid}/builds?order=-number&limit=1`);
+  return builds[0];
+}
+
+const LABELS = { 0: 'Success', 1: 'Warnings', 2: 'Failure', 3: 'Skipped', 4: 'Exception', 5: 'Retry', 6: 'Cancelled' };
+
+/** The badge text a user should see for a Buildbot build or step entity. */
+export function expectedLabel(entity) {
+  if (entity.results === null || entity.results === undefined || (entity.results === -1 && !entity.complete)) {
+    return entity.started_at ? 'Running' : 'Pending';
+  }
+  return LABELS[entity.results] ?? `Unknown (${entity.results})`;
+}
+
+/** Fails the test on any dialog, page error or console error (injected script, crashes). */
+export function guardPage(page, { allowHttpErrors = false } = {}) {
+  const problems = [];
+  page.on('dialog', async (d) => { problems.push(`dialog: ${d.message()}`); await d.dismiss(); });
+  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+  page.on('console', (m) => { if (m.type() !== 'error') return;
+    if (allowHttpErrors && m.text().startsWith('Failed to load resource')) return;
+    problems.push(`console: ${m.text()}`); });
+  return {
+    problems,
+    async check() {
+      expect(await page.evaluate(() => window.__xss)).toBeUndefined();
+      expect(problems).toEqual([]);
+    },
+  };
+}

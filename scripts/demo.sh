@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# The demo command (`make demo`): installs what is missing, starts a real Buildbot master + worker
+# on loopback, forces a set of sample builds, builds the release app and serves it with nginx.
+# Ctrl-C stops everything it started. The master's database persists in $DEMO_DIR between runs.
+set -euo pipefail
+source "$(dirname "$0")/env.sh"
+cd "$ROOT"
+
+DEMO_DIR=${DEMO_DIR:-$BUILDSCOPE_CACHE/demo}
+export BB_WWW_PORT=${BB_WWW_PORT:-8010} BB_PB_PORT=${BB_PB_PORT:-9989}
+PORT=${PORT:-8080}
+export LONG_DURATION=${LONG_DURATION:-600}   # long enough to watch it run
+export BIGLOG_LINES=${BIGLOG_LINES:-200000}
+
+bash scripts/setup.sh
+
+NGINX_PID=""
+stop_all() {
+    trap - INT TERM EXIT
+    echo; say "stopping nginx and the Buildbot master"
+    [ -n "$NGINX_PID" ] && kill "$NGINX_PID" 2>/dev/null || true
+    bash harness/buildbot/bb.sh stop "$DEMO_DIR" || true
+}
+trap stop_all EXIT
+trap 'exit 130' INT TERM
+
+say "Buildbot master + worker in $DEMO_DIR (API on 127.0.0.1:$BB_WWW_PORT)"
+bash harness/buildbot/bb.sh start "$DEMO_DIR"
+if [ "${DEMO_TRIGGER:-1}" = 1 ]; then
+    say "forcing one build of every sample builder (long-running: ${LONG_DURATION}s, biglog: $BIGLOG_LINES lines)"
+    bash harness/buildbot/bb.sh trigger "$DEMO_DIR" &
+fi
+
+say "release build (trunk build --release)"
+trunk build --release
+
+say "nginx: dist/ + /buildbot/ proxy"
+bash scripts/serve.sh dist "127.0.0.1:$PORT" "127.0.0.1:$BB_WWW_PORT" "$DEMO_DIR/nginx" &
+NGINX_PID=$!
+sleep 1
+kill -0 "$NGINX_PID" 2>/dev/null || { echo "nginx did not start; see $DEMO_DIR/nginx/error.log"; exit 1; }
+
+cat <<MSG
+
+  buildscope is running:  http://127.0.0.1:$PORT/
+  Buildbot's own UI:      http://127.0.0.1:$BB_WWW_PORT/
+
+  Builds keep arriving for a few minutes (biglog, long-running). Press Ctrl-C to stop everything.
+MSG
+wait "$NGINX_PID"

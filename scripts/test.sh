@@ -1,0 +1,91 @@
+#!/usr/bin/env bash
+# The one test command (`make test`): installs what is missing, then runs every layer and ends
+# with "N passed, N failed". Layers: format + clippy, native `cargo test`, wasm-bindgen-test in
+# headless Chromium, and Playwright end-to-end against the release build served by nginx with a
+# real Buildbot master (started in a temporary directory, builds forced through its REST API).
+set -uo pipefail
+source "$(dirname "$0")/env.sh"
+cd "$ROOT"
+bash scripts/setup.sh || { echo "setup failed"; echo "0 passed, 1 failed"; exit 1; }
+
+BB_WWW_PORT=${E2E_BB_PORT:-18010}
+BB_PB_PORT=${E2E_BB_PB_PORT:-19989}
+WEB_PORT=${E2E_WEB_PORT:-18080}
+export BB_WWW_PORT BB_PB_PORT
+WORK=$(mktemp -d /tmp/buildscope-test.XXXXXX)
+LOGS=$WORK/logs; mkdir -p "$LOGS"
+NGINX_PID=""
+cleanup() {
+    [ -n "$NGINX_PID" ] && kill "$NGINX_PID" 2>/dev/null
+    bash harness/buildbot/bb.sh stop "$WORK/bb" >/dev/null 2>&1
+    wait 2>/dev/null
+    [ "${KEEP_TEST_DIR:-}" = 1 ] || rm -rf "$WORK"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+PASSED=0; FAILED=0; BROKEN=()
+count_cargo() { # LOG LAYER: adds the "test result:" lines of a cargo test log
+    local p f
+    p=$(grep -Eo '^test result: [a-zA-Z]+\. [0-9]+ passed' "$1" | awk '{s+=$4} END {print s+0}')
+    f=$(grep -Eo '; [0-9]+ failed' "$1" | awk '{s+=$2} END {print s+0}')
+    PASSED=$((PASSED + p)); FAILED=$((FAILED + f))
+    echo "$2: $p passed, $f failed"
+}
+layer_failed() { BROKEN+=("$1"); }
+
+# Start the real master now so its builds run while the code compiles.
+say "Buildbot master (temporary, ports $BB_WWW_PORT/$BB_PB_PORT) + forced builds"
+( bash harness/buildbot/bb.sh start "$WORK/bb" && bash harness/buildbot/bb.sh trigger "$WORK/bb" ) \
+    > "$LOGS/buildbot.log" 2>&1 &
+BB_SETUP_PID=$!
+
+say "cargo fmt --check, clippy -D warnings (native and wasm32)"
+if cargo fmt --check && cargo clippy --all-targets --locked -q -- -D warnings &&
+   cargo clippy --target wasm32-unknown-unknown --all-targets --locked -q -- -D warnings; then
+    PASSED=$((PASSED + 1)); echo "lint: 1 passed, 0 failed"
+else
+    FAILED=$((FAILED + 1)); layer_failed lint
+fi
+
+say "native: cargo test"
+cargo test --locked 2>&1 | tee "$LOGS/native.log"
+[ "${PIPESTATUS[0]}" = 0 ] || layer_failed native
+count_cargo "$LOGS/native.log" native
+
+say "browser: wasm-bindgen-test in headless Chromium"
+cargo test --locked --target wasm32-unknown-unknown 2>&1 | tee "$LOGS/wasm.log"
+[ "${PIPESTATUS[0]}" = 0 ] || layer_failed wasm
+count_cargo "$LOGS/wasm.log" wasm
+
+say "release build: trunk build --release"
+rm -rf dist
+trunk build --release --locked=true > "$LOGS/trunk.log" 2>&1
+TRUNK_RC=$?
+tail -n 3 "$LOGS/trunk.log"
+if [ "$TRUNK_RC" = 0 ] && [ -f dist/index.html ]; then
+    say "e2e: nginx on 127.0.0.1:$WEB_PORT -> dist/ + /buildbot/ -> 127.0.0.1:$BB_WWW_PORT"
+    bash scripts/serve.sh dist "127.0.0.1:$WEB_PORT" "127.0.0.1:$BB_WWW_PORT" "$WORK/nginx" > "$LOGS/nginx.log" 2>&1 &
+    NGINX_PID=$!
+    if ! wait "$BB_SETUP_PID"; then
+        cat "$LOGS/buildbot.log"; layer_failed buildbot
+    fi
+    bash harness/buildbot/bb.sh wait "$WORK/bb" 2>&1 | tail -n 12
+    export E2E_BASE_URL="http://127.0.0.1:$WEB_PORT" BB_API="http://127.0.0.1:$BB_WWW_PORT/api/v2"
+    PLAYWRIGHT_JSON_OUTPUT_NAME="$LOGS/e2e.json" npx playwright test -c e2e/playwright.config.mjs --reporter=list,json
+    [ $? = 0 ] || layer_failed e2e
+    read -r p f < <(node -e 'try { const s = require(process.argv[1]).stats; console.log(s.expected + s.flaky, s.unexpected) } catch (e) { console.log(0, 1) }' "$LOGS/e2e.json")
+    PASSED=$((PASSED + p)); FAILED=$((FAILED + f))
+    echo "e2e: $p passed, $f failed"
+else
+    FAILED=$((FAILED + 1)); layer_failed "release build"
+fi
+
+echo
+if [ ${#BROKEN[@]} -ne 0 ]; then
+    echo "failing layers: ${BROKEN[*]} (logs: $LOGS; KEEP_TEST_DIR=1 keeps them)"
+    # A layer that broke before counting its tests still counts as a failure.
+    [ "$FAILED" -gt 0 ] || FAILED=${#BROKEN[@]}
+fi
+echo "$PASSED passed, $FAILED failed"
+[ "$FAILED" -eq 0 ]

@@ -1,0 +1,150 @@
+//! Component tests in a real browser (wasm-bindgen-test + headless Chromium): mount a component,
+//! then assert on the DOM a user would see. Data comes from real Buildbot responses.
+#![cfg(target_arch = "wasm32")]
+
+use buildscope::buildbot::{decode_builds, decode_steps};
+use buildscope::components::{BuildTable, ErrorPanel, StatusBadge, StepList};
+use buildscope::error::{ApiError, ErrorKind};
+use buildscope::status::Status;
+use leptos::prelude::*;
+use leptos_router::components::Router;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+use web_sys::{Element, HtmlElement, HtmlInputElement};
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn mount<F, N>(f: F) -> HtmlElement
+where
+    F: FnOnce() -> N + 'static,
+    N: IntoView + 'static,
+{
+    let doc = document();
+    let el: HtmlElement = doc.create_element("div").unwrap().unchecked_into();
+    doc.body().unwrap().append_child(&el).unwrap();
+    leptos::mount::mount_to(el.clone(), f).forget();
+    el
+}
+
+fn all(root: &Element, selector: &str) -> Vec<Element> {
+    let list = root.query_selector_all(selector).unwrap();
+    (0..list.length())
+        .filter_map(|i| list.item(i))
+        .map(|n| n.unchecked_into())
+        .collect()
+}
+
+fn text(el: &Element) -> String {
+    el.text_content().unwrap_or_default()
+}
+
+fn one(root: &Element, selector: &str) -> Element {
+    root.query_selector(selector)
+        .unwrap()
+        .unwrap_or_else(|| panic!("no element matches {selector}"))
+}
+
+#[wasm_bindgen_test]
+fn every_status_renders_icon_word_and_system_label() {
+    let mut statuses = Status::KNOWN.to_vec();
+    statuses.push(Status::Unknown("7".into()));
+    for status in statuses {
+        let s = status.clone();
+        let root = mount(move || view! { <StatusBadge status=s system_label="SYSTEM LABEL"/> });
+        let badge = one(&root, ".badge");
+        assert_eq!(badge.get_attribute("data-status").as_deref(), Some(status.key()));
+        assert!(badge.class_list().contains(&format!("badge--{}", status.key())));
+        assert_eq!(text(&one(&badge, ".badge__text")), status.to_string());
+        assert_eq!(text(&one(&badge, ".badge__icon")), status.icon());
+        assert_eq!(one(&badge, ".badge__icon").get_attribute("aria-hidden").as_deref(), Some("true"));
+        assert_eq!(badge.get_attribute("title").as_deref(), Some("SYSTEM LABEL"));
+        assert_eq!(text(&one(&badge, ".sr-only")), " (SYSTEM LABEL)");
+        root.remove();
+    }
+}
+
+#[wasm_bindgen_test]
+async fn step_list_orders_marks_failure_and_folds_hidden_steps() {
+    let steps = decode_steps(include_str!("fixtures/buildbot/build-kitchen-sink-steps.json")).unwrap();
+    let visible: Vec<_> = steps.iter().filter(|s| !s.hidden).cloned().collect();
+    let total = steps.len();
+    let hidden = total - visible.len();
+    assert!(hidden > 0);
+    let root = mount(move || view! { <StepList steps/> });
+
+    let names: Vec<String> = all(&root, "li.step .step__name").iter().map(text).collect();
+    assert_eq!(names, visible.iter().map(|s| s.name.clone()).collect::<Vec<_>>());
+    // The hostile step name is text, never markup.
+    assert!(names.contains(&"<script>alert(1)</script>".to_string()));
+    assert!(all(&root, "script").is_empty());
+
+    let first_failure = visible.iter().find(|s| s.status() == Status::Failure).unwrap();
+    let marked = all(&root, "li.step--first-failure");
+    assert_eq!(marked.len(), 1);
+    assert_eq!(
+        marked[0].get_attribute("data-step-number"),
+        Some(first_failure.number.to_string())
+    );
+
+    let toggle: HtmlInputElement = one(&root, "input.toggle-hidden").unchecked_into();
+    toggle.click();
+    leptos::task::tick().await;
+    assert_eq!(all(&root, "li.step").len(), total);
+    assert_eq!(all(&root, "li.step[data-hidden=\"true\"]").len(), hidden);
+    root.remove();
+}
+
+#[wasm_bindgen_test]
+fn only_http_urls_become_links() {
+    let steps = decode_steps(include_str!("fixtures/buildbot/build-linux-steps-with-urls.json")).unwrap();
+    let urls: Vec<_> = steps.iter().flat_map(|s| s.urls.clone()).collect();
+    let root = mount(move || view! { <StepList steps/> });
+    let links = all(&root, ".step__urls a");
+    let hrefs: Vec<_> = links.iter().filter_map(|a| a.get_attribute("href")).collect();
+    assert!(!hrefs.is_empty());
+    assert!(hrefs.iter().all(|h| h.starts_with("http://") || h.starts_with("https://")), "{hrefs:?}");
+    let unsafe_count = urls.iter().filter(|u| !u.url.starts_with("http")).count();
+    assert!(unsafe_count > 0);
+    assert_eq!(all(&root, ".url--unsafe").len(), unsafe_count);
+    assert_eq!(links.len() + unsafe_count, urls.len());
+    root.remove();
+}
+
+#[wasm_bindgen_test]
+fn build_table_links_each_build_and_shows_its_status() {
+    let builds = decode_builds(include_str!("fixtures/buildbot/builds-latest10.json")).unwrap();
+    let expected = builds.clone();
+    let root = mount(move || view! { <Router><BuildTable source_id="local" builds/></Router> });
+    let rows = all(&root, "tr.build-row");
+    assert_eq!(rows.len(), expected.len());
+    for (row, b) in rows.iter().zip(&expected) {
+        assert_eq!(
+            one(row, "a").get_attribute("href"),
+            Some(format!("/s/local/builds/{}", b.buildid))
+        );
+        assert_eq!(text(&one(row, "a")), format!("#{}", b.number));
+        assert_eq!(text(&one(row, ".badge__text")), b.status().to_string());
+        assert_eq!(text(&one(row, ".build-row__summary")), b.state_string);
+    }
+    root.remove();
+}
+
+#[wasm_bindgen_test]
+async fn error_panel_names_source_status_code_and_offers_retry() {
+    let mut error = ApiError::new(ErrorKind::Http, "Huawei CodeArts", "/codearts/v1/record/x/full-stages", "throttled");
+    error.status = Some(429);
+    error.code = Some("CB.00060211".into());
+    error.request_id = Some("req-42".into());
+    let retried = RwSignal::new(0);
+    let root = mount(move || {
+        view! { <ErrorPanel error stale=true on_retry=Callback::new(move |_| retried.update(|n| *n += 1))/> }
+    });
+    assert_eq!(text(&one(&root, ".state__title")), "⚠ Huawei CodeArts: HTTP 429 (CB.00060211)");
+    assert_eq!(text(&one(&root, ".error__message")), "throttled");
+    assert!(text(&one(&root, ".error__url")).contains("req-42"));
+    assert!(text(&root).contains("Showing the last data received"));
+    one(&root, "button").unchecked_into::<HtmlElement>().click();
+    leptos::task::tick().await;
+    assert_eq!(retried.get_untracked(), 1);
+    root.remove();
+}
