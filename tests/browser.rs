@@ -52,12 +52,25 @@ fn every_status_renders_icon_word_and_system_label() {
         let s = status.clone();
         let root = mount(move || view! { <StatusBadge status=s system_label="SYSTEM LABEL"/> });
         let badge = one(&root, ".badge");
-        assert_eq!(badge.get_attribute("data-status").as_deref(), Some(status.key()));
-        assert!(badge.class_list().contains(&format!("badge--{}", status.key())));
+        assert_eq!(
+            badge.get_attribute("data-status").as_deref(),
+            Some(status.key())
+        );
+        assert!(badge
+            .class_list()
+            .contains(&format!("badge--{}", status.key())));
         assert_eq!(text(&one(&badge, ".badge__text")), status.to_string());
         assert_eq!(text(&one(&badge, ".badge__icon")), status.icon());
-        assert_eq!(one(&badge, ".badge__icon").get_attribute("aria-hidden").as_deref(), Some("true"));
-        assert_eq!(badge.get_attribute("title").as_deref(), Some("SYSTEM LABEL"));
+        assert_eq!(
+            one(&badge, ".badge__icon")
+                .get_attribute("aria-hidden")
+                .as_deref(),
+            Some("true")
+        );
+        assert_eq!(
+            badge.get_attribute("title").as_deref(),
+            Some("SYSTEM LABEL")
+        );
         assert_eq!(text(&one(&badge, ".sr-only")), " (SYSTEM LABEL)");
         root.remove();
     }
@@ -65,7 +78,10 @@ fn every_status_renders_icon_word_and_system_label() {
 
 #[wasm_bindgen_test]
 async fn step_list_orders_marks_failure_and_folds_hidden_steps() {
-    let steps = decode_steps(include_str!("fixtures/buildbot/build-kitchen-sink-steps.json")).unwrap();
+    let steps = decode_steps(include_str!(
+        "fixtures/buildbot/build-kitchen-sink-steps.json"
+    ))
+    .unwrap();
     let visible: Vec<_> = steps.iter().filter(|s| !s.hidden).cloned().collect();
     let total = steps.len();
     let hidden = total - visible.len();
@@ -73,12 +89,18 @@ async fn step_list_orders_marks_failure_and_folds_hidden_steps() {
     let root = mount(move || view! { <StepList steps/> });
 
     let names: Vec<String> = all(&root, "li.step .step__name").iter().map(text).collect();
-    assert_eq!(names, visible.iter().map(|s| s.name.clone()).collect::<Vec<_>>());
+    assert_eq!(
+        names,
+        visible.iter().map(|s| s.name.clone()).collect::<Vec<_>>()
+    );
     // The hostile step name is text, never markup.
     assert!(names.contains(&"<script>alert(1)</script>".to_string()));
     assert!(all(&root, "script").is_empty());
 
-    let first_failure = visible.iter().find(|s| s.status() == Status::Failure).unwrap();
+    let first_failure = visible
+        .iter()
+        .find(|s| s.status() == Status::Failure)
+        .unwrap();
     let marked = all(&root, "li.step--first-failure");
     assert_eq!(marked.len(), 1);
     assert_eq!(
@@ -96,13 +118,24 @@ async fn step_list_orders_marks_failure_and_folds_hidden_steps() {
 
 #[wasm_bindgen_test]
 fn only_http_urls_become_links() {
-    let steps = decode_steps(include_str!("fixtures/buildbot/build-linux-steps-with-urls.json")).unwrap();
+    let steps = decode_steps(include_str!(
+        "fixtures/buildbot/build-linux-steps-with-urls.json"
+    ))
+    .unwrap();
     let urls: Vec<_> = steps.iter().flat_map(|s| s.urls.clone()).collect();
     let root = mount(move || view! { <StepList steps/> });
     let links = all(&root, ".step__urls a");
-    let hrefs: Vec<_> = links.iter().filter_map(|a| a.get_attribute("href")).collect();
+    let hrefs: Vec<_> = links
+        .iter()
+        .filter_map(|a| a.get_attribute("href"))
+        .collect();
     assert!(!hrefs.is_empty());
-    assert!(hrefs.iter().all(|h| h.starts_with("http://") || h.starts_with("https://")), "{hrefs:?}");
+    assert!(
+        hrefs
+            .iter()
+            .all(|h| h.starts_with("http://") || h.starts_with("https://")),
+        "{hrefs:?}"
+    );
     let unsafe_count = urls.iter().filter(|u| !u.url.starts_with("http")).count();
     assert!(unsafe_count > 0);
     assert_eq!(all(&root, ".url--unsafe").len(), unsafe_count);
@@ -131,7 +164,12 @@ fn build_table_links_each_build_and_shows_its_status() {
 
 #[wasm_bindgen_test]
 async fn error_panel_names_source_status_code_and_offers_retry() {
-    let mut error = ApiError::new(ErrorKind::Http, "Huawei CodeArts", "/codearts/v1/record/x/full-stages", "throttled");
+    let mut error = ApiError::new(
+        ErrorKind::Http,
+        "Huawei CodeArts",
+        "/codearts/v1/record/x/full-stages",
+        "throttled",
+    );
     error.status = Some(429);
     error.code = Some("CB.00060211".into());
     error.request_id = Some("req-42".into());
@@ -139,7 +177,10 @@ async fn error_panel_names_source_status_code_and_offers_retry() {
     let root = mount(move || {
         view! { <ErrorPanel error stale=true on_retry=Callback::new(move |_| retried.update(|n| *n += 1))/> }
     });
-    assert_eq!(text(&one(&root, ".state__title")), "⚠ Huawei CodeArts: HTTP 429 (CB.00060211)");
+    assert_eq!(
+        text(&one(&root, ".state__title")),
+        "⚠ Huawei CodeArts: HTTP 429 (CB.00060211)"
+    );
     assert_eq!(text(&one(&root, ".error__message")), "throttled");
     assert!(text(&one(&root, ".error__url")).contains("req-42"));
     assert!(text(&root).contains("Showing the last data received"));

@@ -1,5 +1,5 @@
 import { test, expect } from '@playwright/test';
-import { api, expectedLabel, guardPage, latestBuild } from './helpers.mjs';
+import { api, builderByName, expectedLabel, force, guardPage, latestBuild } from './helpers.mjs';
 
 // What the harness's builders are designed to end with (harness/buildbot/master.cfg).
 const DESIGNED = {
@@ -54,15 +54,25 @@ test('filtering builders by name', async ({ page }) => {
   await expect(page.getByText('No matching builders')).toBeVisible();
 });
 
-test('a running build shows Running with a live duration', async ({ page }) => {
-  const { builds } = await api('builds?complete=false&order=-buildid');
-  test.skip(builds.length === 0, 'no build is running on the master right now');
-  const running = builds[0];
-  const { builders } = await api(`builders/${running.builderid}`);
+test('a running build ticks live and turns to Success without a reload', async ({ page }) => {
+  test.setTimeout(120_000);
+  const builder = await builderByName('long-running');
+  const before = await latestBuild(builder.builderid);
+  await force('long-running', { duration: 15 });
+  // Wait until the master has started the new build.
+  let build;
+  await expect.poll(async () => {
+    build = await latestBuild(builder.builderid);
+    return build && build.number > (before?.number ?? 0) && build.started_at !== null && !build.complete;
+  }, { timeout: 60_000 }).toBe(true);
+
   await page.goto('/s/local');
-  const row = page.locator(`section.builder[data-builder="${builders[0].name}"] tr.build-row[data-number="${running.number}"]`);
+  const row = page.locator(`section.builder[data-builder="long-running"] tr.build-row[data-number="${build.number}"]`);
   await expect(row.locator('.badge__text')).toHaveText('Running');
-  const cell = row.locator('td.num');
-  const first = await cell.textContent();
-  await expect(cell).not.toHaveText(first, { timeout: 5000 }); // it ticks
+  const duration = row.locator('td.num');
+  const first = await duration.textContent();
+  await expect(duration).not.toHaveText(first, { timeout: 5000 }); // ticks every second
+  await expect(row.locator('.badge__text')).toHaveText('Success', { timeout: 60_000 });
+  const done = await api(`builds/${build.buildid}`);
+  await expect(row.locator('.build-row__summary')).toHaveText(done.builds[0].state_string);
 });

@@ -10,6 +10,19 @@ export async function api(path) {
   return res.json();
 }
 
+/** Forces a build through the master's REST control API (JSON-RPC), as a user's "Force" would. */
+export async function force(builderName, params = {}) {
+  const res = await fetch(`${BB_API}/forceschedulers/force`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+    body: JSON.stringify({ jsonrpc: '2.0', method: 'force', id: 1,
+      params: { builderNames: [builderName], reason: 'e2e', username: 'e2e <e2e@example.invalid>', ...params } }),
+  });
+  const body = await res.json();
+  if (!res.ok || body.error) throw new Error(`force ${builderName}: HTTP ${res.status} ${JSON.stringify(body.error)}`);
+  return body.result;
+}
+
 export async function builderByName(name) {
   const { builders } = await api(`builders/${name}`);
   return builders[0];

@@ -30,7 +30,7 @@ pub fn SourcePage() -> impl IntoView {
     }
 }
 
-fn any_active(list: &Vec<BuilderSummary>) -> bool {
+fn any_active(list: &[BuilderSummary]) -> bool {
     list.iter()
         .any(|s| s.builds.iter().any(|b| b.status().is_active()))
 }
@@ -44,7 +44,7 @@ fn BuildbotOverview(source: Source) -> impl IntoView {
             let c = client.clone();
             async move { c.overview(BUILDS_PER_BUILDER).await }
         },
-        any_active,
+        |list: &Vec<BuilderSummary>| any_active(list),
     );
     let filter = RwSignal::new(String::new());
     let source_id = source.id.clone();
