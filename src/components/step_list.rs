@@ -79,9 +79,11 @@ fn step_row(s: Step, first_bad: Option<i64>) -> impl IntoView {
         <li class=class data-step-number=s.number data-status=key data-hidden=s.hidden.to_string()>
             <span class="step__number num">{s.number}</span>
             <StatusBadge status=status system_label=s.system_label()/>
-            <span class="step__name">{s.name.clone()}</span>
-            {is_first_bad.then(|| view! { <span class="chip chip--bad">"first failure"</span> })}
-            {s.hidden.then(|| view! { <span class="chip">"hidden"</span> })}
+            <span class="step__title">
+                <span class="step__name">{s.name.clone()}</span>
+                {is_first_bad.then(|| view! { <span class="chip chip--bad">"first failure"</span> })}
+                {s.hidden.then(|| view! { <span class="chip">"hidden"</span> })}
+            </span>
             <span class="step__state muted">{s.state_string.clone()}</span>
             <span class="step__duration num">
                 <LiveDuration start=s.started_at end=s.complete_at/>
