@@ -4,6 +4,15 @@
 use crate::json::DecodeError;
 use std::fmt;
 
+/// What a server said about an error in its own body (each system has its own envelope; the
+/// per-system decoders fill this in).
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct ServerError {
+    pub code: Option<String>,
+    pub message: Option<String>,
+    pub request_id: Option<String>,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ErrorKind {
     /// The request never got an HTTP answer (offline, refused, CORS, DNS).

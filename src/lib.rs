@@ -4,12 +4,15 @@
 //! the `api`, `components` and `pages` modules are the browser side and build for wasm32 only.
 
 pub mod buildbot;
+pub mod codearts;
 pub mod config;
 pub mod error;
 pub mod json;
 pub mod links;
+pub mod servicestage;
 pub mod status;
 pub mod timefmt;
+pub mod timeparse;
 
 #[cfg(target_arch = "wasm32")]
 pub mod api;

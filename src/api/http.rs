@@ -1,6 +1,7 @@
 //! The one HTTP helper every client uses: timeout, cancellation, retries for transient failures,
 //! and a typed [`ApiError`] naming source, URL, status, server code, message and request id.
 
+pub use crate::error::ServerError;
 use crate::error::{ApiError, ErrorKind};
 use crate::json::DecodeError;
 use gloo_net::http::Request;
@@ -14,14 +15,6 @@ use web_sys::AbortController;
 pub const REQUEST_TIMEOUT_MS: u32 = 15_000;
 /// Backoff before each retry of a transient failure; the length is the number of retries.
 const RETRY_BACKOFF_MS: [u32; 2] = [400, 1_500];
-
-/// What a server said about an error in its own body.
-#[derive(Debug, Default, Clone, PartialEq, Eq)]
-pub struct ServerError {
-    pub code: Option<String>,
-    pub message: Option<String>,
-    pub request_id: Option<String>,
-}
 
 /// A source as the HTTP layer sees it: its display name and how to read its error bodies.
 #[derive(Clone)]
