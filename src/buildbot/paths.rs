@@ -1,0 +1,352 @@
+//! Data API paths (relative to `<base>api/v2/`). Buildbot documents several routes to the same
+//! resource; these types make every documented route expressible and keep the real master's
+//! quirks in one place:
+//! - a step *name* works in a path only when it matches the identifier pattern, so
+//!   [`StepRef::of`] falls back to the step number;
+//! - `/builders/{name}/.../contents` (and `/raw`) is a 404 on a real 4.3 master, so log routes
+//!   through a builder take its numeric id;
+//! - `offset=-1`, `limit=0` or a negative limit get a 404, not a 400, so [`Window`] cannot express them.
+
+use super::{is_identifier, Step};
+
+/// A builder, by id or by name (names work for builds, steps and log metadata).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BuilderRef {
+    Id(i64),
+    Name(String),
+}
+
+/// A build: by its global id, or by builder + number.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BuildRef {
+    Id(i64),
+    Number(BuilderRef, i64),
+}
+
+/// A step within a build: by number (always works) or by name (only identifier names).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StepRef {
+    Number(i64),
+    Name(String),
+}
+
+impl StepRef {
+    /// The reference that works for this step: its name when Buildbot's router accepts it.
+    pub fn of(step: &Step) -> StepRef {
+        if is_identifier(&step.name) {
+            StepRef::Name(step.name.clone())
+        } else {
+            StepRef::Number(step.number)
+        }
+    }
+    /// A name, or its number when the name is not usable in a path.
+    pub fn name_or_number(name: &str, number: i64) -> StepRef {
+        if is_identifier(name) {
+            StepRef::Name(name.to_string())
+        } else {
+            StepRef::Number(number)
+        }
+    }
+}
+
+/// A log: by id; by step id + slug; or by build + step + slug (builder by numeric id only).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LogRef {
+    Id(i64),
+    StepSlug {
+        stepid: i64,
+        slug: String,
+    },
+    BuildStep {
+        buildid: i64,
+        step: StepRef,
+        slug: String,
+    },
+    BuilderBuildStep {
+        builderid: i64,
+        number: i64,
+        step: StepRef,
+        slug: String,
+    },
+}
+
+/// A window of log lines: `offset` is 0-based, `limit` at least 1.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Window {
+    offset: u64,
+    limit: u64,
+}
+
+impl Window {
+    /// `None` when `limit` is 0 (the master answers 404 to that).
+    pub fn new(offset: u64, limit: u64) -> Option<Window> {
+        (limit > 0).then_some(Window { offset, limit })
+    }
+    pub fn offset(&self) -> u64 {
+        self.offset
+    }
+    pub fn limit(&self) -> u64 {
+        self.limit
+    }
+}
+
+/// Path segments are percent-encoded so a hostile name can never change the route.
+fn seg(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+fn builder(b: &BuilderRef) -> String {
+    match b {
+        BuilderRef::Id(id) => format!("builders/{id}"),
+        BuilderRef::Name(n) => format!("builders/{}", seg(n)),
+    }
+}
+
+fn step(s: &StepRef) -> String {
+    match s {
+        StepRef::Number(n) => n.to_string(),
+        StepRef::Name(n) => seg(n),
+    }
+}
+
+pub fn builders() -> String {
+    "builders".to_string()
+}
+
+pub fn builder_path(b: &BuilderRef) -> String {
+    builder(b)
+}
+
+pub fn build(b: &BuildRef) -> String {
+    match b {
+        BuildRef::Id(id) => format!("builds/{id}"),
+        BuildRef::Number(bu, n) => format!("{}/builds/{n}", builder(bu)),
+    }
+}
+
+/// Newest builds of one builder (or of all builders), optionally only unfinished ones.
+pub fn recent_builds(
+    builder_ref: Option<&BuilderRef>,
+    limit: u32,
+    in_progress_only: bool,
+) -> String {
+    let base = match builder_ref {
+        Some(b) => format!("{}/builds", builder(b)),
+        None => "builds".to_string(),
+    };
+    let order = if builder_ref.is_some() {
+        "-number"
+    } else {
+        "-buildid"
+    };
+    let filter = if in_progress_only {
+        "&complete=false"
+    } else {
+        ""
+    };
+    format!("{base}?order={order}&limit={limit}{filter}")
+}
+
+/// All steps of a build (`/builds/{id}/steps` or `/builders/{b}/builds/{n}/steps`).
+pub fn steps(b: &BuildRef) -> String {
+    format!("{}/steps", build(b))
+}
+
+/// One step of a build, by name or number.
+pub fn step_path(b: &BuildRef, s: &StepRef) -> String {
+    format!("{}/steps/{}", build(b), step(s))
+}
+
+/// Logs of a step.
+pub fn logs_of_step(stepid: i64) -> String {
+    format!("steps/{stepid}/logs")
+}
+
+/// The log entity (metadata: type, num_lines...).
+pub fn log(l: &LogRef) -> String {
+    match l {
+        LogRef::Id(id) => format!("logs/{id}"),
+        LogRef::StepSlug { stepid, slug } => format!("steps/{stepid}/logs/{}", seg(slug)),
+        LogRef::BuildStep {
+            buildid,
+            step: s,
+            slug,
+        } => {
+            format!("builds/{buildid}/steps/{}/logs/{}", step(s), seg(slug))
+        }
+        LogRef::BuilderBuildStep {
+            builderid,
+            number,
+            step: s,
+            slug,
+        } => format!(
+            "builders/{builderid}/builds/{number}/steps/{}/logs/{}",
+            step(s),
+            seg(slug)
+        ),
+    }
+}
+
+/// Log lines: the whole log without a window (only for small logs), else `offset`/`limit`.
+pub fn contents(l: &LogRef, window: Option<Window>) -> String {
+    match window {
+        None => format!("{}/contents", log(l)),
+        Some(w) => format!("{}/contents?offset={}&limit={}", log(l), w.offset, w.limit),
+    }
+}
+
+/// The raw log as a download (`raw`, with Content-Disposition) or for display (`raw_inline`).
+pub fn raw(l: &LogRef, inline: bool) -> String {
+    format!("{}/{}", log(l), if inline { "raw_inline" } else { "raw" })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_five_step_paths() {
+        let by_name = BuildRef::Number(BuilderRef::Name("kitchen-sink".into()), 1);
+        let by_id = BuildRef::Number(BuilderRef::Id(4), 1);
+        assert_eq!(steps(&by_name), "builders/kitchen-sink/builds/1/steps");
+        assert_eq!(steps(&BuildRef::Id(3)), "builds/3/steps");
+        assert_eq!(
+            step_path(&by_name, &StepRef::Name("worker_preparation".into())),
+            "builders/kitchen-sink/builds/1/steps/worker_preparation"
+        );
+        assert_eq!(
+            step_path(&by_id, &StepRef::Number(1)),
+            "builders/4/builds/1/steps/1"
+        );
+        assert_eq!(
+            step_path(&BuildRef::Id(3), &StepRef::Number(6)),
+            "builds/3/steps/6"
+        );
+    }
+
+    #[test]
+    fn names_fall_back_to_numbers_and_are_encoded() {
+        assert_eq!(
+            StepRef::name_or_number("<script>alert(1)</script>", 5),
+            StepRef::Number(5)
+        );
+        assert_eq!(
+            StepRef::name_or_number("successful step", 1),
+            StepRef::Number(1)
+        );
+        assert_eq!(
+            StepRef::name_or_number("compile", 2),
+            StepRef::Name("compile".into())
+        );
+        // A builder name with odd characters cannot escape its segment.
+        assert_eq!(
+            builder_path(&BuilderRef::Name("a/../b c".into())),
+            "builders/a%2F..%2Fb%20c"
+        );
+    }
+
+    #[test]
+    fn the_six_contents_paths_match_the_real_master() {
+        let w = Window::new(10, 5);
+        let cases = [
+            (
+                contents(
+                    &LogRef::BuilderBuildStep {
+                        builderid: 2,
+                        number: 1,
+                        step: StepRef::Name("compile".into()),
+                        slug: "stdio".into(),
+                    },
+                    None,
+                ),
+                "builders/2/builds/1/steps/compile/logs/stdio/contents",
+            ),
+            (
+                contents(
+                    &LogRef::BuilderBuildStep {
+                        builderid: 4,
+                        number: 1,
+                        step: StepRef::Number(1),
+                        slug: "stdio".into(),
+                    },
+                    None,
+                ),
+                "builders/4/builds/1/steps/1/logs/stdio/contents",
+            ),
+            (
+                contents(
+                    &LogRef::BuildStep {
+                        buildid: 5,
+                        step: StepRef::Name("compile".into()),
+                        slug: "stdio".into(),
+                    },
+                    w,
+                ),
+                "builds/5/steps/compile/logs/stdio/contents?offset=10&limit=5",
+            ),
+            (
+                contents(
+                    &LogRef::BuildStep {
+                        buildid: 3,
+                        step: StepRef::Number(9),
+                        slug: "stdio".into(),
+                    },
+                    None,
+                ),
+                "builds/3/steps/9/logs/stdio/contents",
+            ),
+            (
+                contents(&LogRef::Id(1), Window::new(199_990, 100)),
+                "logs/1/contents?offset=199990&limit=100",
+            ),
+            (
+                contents(
+                    &LogRef::StepSlug {
+                        stepid: 30,
+                        slug: "summary_txt".into(),
+                    },
+                    None,
+                ),
+                "steps/30/logs/summary_txt/contents",
+            ),
+        ];
+        // Each expected path is the URL of a fixture recorded from a real master (INDEX.tsv).
+        let index = include_str!("../../tests/fixtures/buildbot/INDEX.tsv");
+        for (got, want) in cases {
+            assert_eq!(got, want);
+            assert!(
+                index.contains(&format!("/api/v2/{want}\t")),
+                "{want} is not a recorded URL"
+            );
+        }
+        assert_eq!(raw(&LogRef::Id(29), true), "logs/29/raw_inline");
+        assert_eq!(raw(&LogRef::Id(3), false), "logs/3/raw");
+        assert_eq!(Window::new(0, 0), None);
+    }
+
+    #[test]
+    fn build_and_log_metadata_paths() {
+        assert_eq!(
+            build(&BuildRef::Number(BuilderRef::Name("linux-build".into()), 1)),
+            "builders/linux-build/builds/1"
+        );
+        assert_eq!(
+            recent_builds(None, 10, true),
+            "builds?order=-buildid&limit=10&complete=false"
+        );
+        assert_eq!(
+            recent_builds(Some(&BuilderRef::Id(6)), 5, false),
+            "builders/6/builds?order=-number&limit=5"
+        );
+        assert_eq!(logs_of_step(19), "steps/19/logs");
+        assert_eq!(log(&LogRef::Id(13)), "logs/13");
+    }
+}
