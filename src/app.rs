@@ -1,7 +1,7 @@
 //! The application shell: loads `config.json`, then mounts the routes under the top bar.
 
 use crate::api;
-use crate::components::{Loading, TopBar};
+use crate::components::{Loading, TokenPrompt, TopBar};
 use crate::config::Config;
 use crate::hooks::provide_clock;
 use crate::pages::{BuildPage, Home, NotFound, SourcePage};
@@ -49,6 +49,7 @@ fn Configured(config: Config) -> impl IntoView {
     view! {
         <TopBar title sources/>
         <main id="main" tabindex="-1">
+            <TokenPrompt/>
             <Routes fallback=NotFound>
                 <Route path=path!("/") view=Home/>
                 <Route path=path!("/s/:source") view=SourcePage/>

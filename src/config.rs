@@ -22,6 +22,18 @@ impl SourceKind {
     }
 }
 
+/// How requests to a source are authenticated.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AuthMode {
+    /// No credentials (a local Buildbot, or a proxy that needs none).
+    None,
+    /// The user enters a token, sent as `X-Auth-Token`; it lives in memory (sessionStorage only
+    /// if the user opts in), never in localStorage, URLs or logs.
+    Token,
+    /// The reverse proxy injects credentials; the browser sends none.
+    Proxy,
+}
+
 /// One configured build server.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Source {
@@ -32,6 +44,7 @@ pub struct Source {
     pub name: String,
     /// Base URL: a same-origin path such as `/buildbot/` or an absolute http(s) URL. Always ends in `/`.
     pub url: String,
+    pub auth: AuthMode,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -122,11 +135,29 @@ fn parse_source(o: Obj<'_>) -> Result<Source, DecodeError> {
     };
     let name = o.opt_str("name")?.unwrap_or_else(|| id.clone());
     let url = normalize_base_url(&o.str("url")?).map_err(|p| invalid(&o, "url", p))?;
+    let auth = match o
+        .opt_str("auth")?
+        .as_deref()
+        .map(str::to_ascii_lowercase)
+        .as_deref()
+    {
+        None | Some("none") => AuthMode::None,
+        Some("token") => AuthMode::Token,
+        Some("proxy") => AuthMode::Proxy,
+        Some(other) => {
+            return Err(invalid(
+                &o,
+                "auth",
+                format!("{other:?} is not one of none, token, proxy"),
+            ))
+        }
+    };
     Ok(Source {
         id,
         kind,
         name,
         url,
+        auth,
     })
 }
 
@@ -173,6 +204,15 @@ mod tests {
         assert_eq!(c.title, "buildscope");
         assert_eq!(c.sources[0].name, "a");
         assert_eq!(c.sources[0].url, "https://ci.example/bb/");
+        assert_eq!(c.sources[0].auth, AuthMode::None);
+        let t = Config::parse(
+            r#"{"sources":[{"id":"c","kind":"codearts","url":"/codearts","auth":"token"},
+                           {"id":"s","kind":"servicestage","url":"/ss","auth":"proxy"}]}"#,
+        )
+        .unwrap();
+        assert_eq!(t.sources[0].auth, AuthMode::Token);
+        assert_eq!(t.sources[1].kind, SourceKind::ServiceStage);
+        assert_eq!(t.sources[1].auth, AuthMode::Proxy);
     }
 
     #[test]

@@ -60,7 +60,10 @@ impl ApiError {
         match self.kind {
             ErrorKind::Network | ErrorKind::Timeout => true,
             ErrorKind::Decode => false,
-            ErrorKind::Http => matches!(self.status, Some(429) | Some(500..=599)),
+            ErrorKind::Http => {
+                matches!(self.status, Some(429) | Some(500..=599))
+                    || self.code.as_deref().is_some_and(is_throttling_code)
+            }
         }
     }
 
@@ -78,6 +81,11 @@ impl ApiError {
             None => format!("{}: {what}", self.source),
         }
     }
+}
+
+/// Server codes that mean "too many requests, retry later" (sent with HTTP 400 by CodeArts).
+pub fn is_throttling_code(code: &str) -> bool {
+    matches!(code, "CB.00060211" | "APIGW.0308")
 }
 
 impl fmt::Display for ApiError {
@@ -116,6 +124,11 @@ mod tests {
             .to_string()
             .ends_with("[/buildbot/api/v2/builds/9] request id r-1"));
         assert!(ApiError::new(ErrorKind::Network, "s", "u", "m").is_transient());
+        let mut throttled = ApiError::new(ErrorKind::Http, "CodeArts", "u", "too many requests");
+        throttled.status = Some(400);
+        assert!(!throttled.is_transient());
+        throttled.code = Some("CB.00060211".into());
+        assert!(throttled.is_transient());
         assert!(!ApiError::new(ErrorKind::Decode, "s", "u", "m").is_transient());
     }
 }

@@ -1,5 +1,7 @@
 //! Reactive helpers shared by pages: a live clock and a polling loader.
 
+use crate::api::buildbot_ws::{LiveFeed, WsState};
+use crate::buildbot::ws::Frame;
 use crate::error::ApiError;
 use futures::channel::mpsc;
 use futures::future::{abortable, select, Either};
@@ -100,6 +102,7 @@ where
     let error = RwSignal::new(None::<ApiError>);
     let loading = RwSignal::new(true);
     let (tx, mut rx) = mpsc::unbounded::<()>();
+    crate::api::auth::on_token(tx.clone());
     let refresh = StoredValue::new_local(Some(tx));
     let task = async move {
         let mut failures = 0u32;
@@ -124,6 +127,8 @@ where
             if let Either::Right((None, _)) = select(wait, rx.next()).await {
                 return; // the sender is gone: the view was dropped
             }
+            // Coalesce a burst of wake-ups (websocket events) into one fetch.
+            while rx.try_recv().is_ok() {}
             while page_hidden() {
                 TimeoutFuture::new(1_000).await;
             }
@@ -140,6 +145,36 @@ where
         loading,
         refresh,
     }
+}
+
+/// Follows a Buildbot master's websocket for `paths`; any event (and a reconnect, after which
+/// events may have been missed) refreshes `polled` over REST, so the REST answer stays the one
+/// source of truth and ordering is never in doubt. Returns the connection state for display.
+pub fn use_live<T: Send + Sync + 'static>(
+    url: Option<String>,
+    paths: Vec<String>,
+    polled: Polled<T>,
+) -> RwSignal<Option<WsState>> {
+    let state = RwSignal::new(None);
+    let Some(url) = url else { return state };
+    let feed = LiveFeed::connect(
+        url,
+        paths,
+        move |frame| {
+            if matches!(frame, Frame::Event { .. }) {
+                polled.refresh();
+            }
+        },
+        move |s| {
+            if s == WsState::Reopened {
+                polled.refresh();
+            }
+            let _ = state.try_set(Some(s));
+        },
+    );
+    let feed = StoredValue::new_local(Some(feed));
+    on_cleanup(move || feed.update_value(|f| drop(f.take())));
+    state
 }
 
 /// Sets the document title (page title shows what is open and its status).

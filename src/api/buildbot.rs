@@ -1,7 +1,8 @@
 //! Buildbot data API client (`<base>api/v2/...`), over the shared HTTP helper.
 
 use super::http::{Endpoint, ServerError};
-use crate::buildbot::{self, Build, Builder, Step};
+use crate::buildbot::paths::{self, BuildRef, BuilderRef, LogRef, StepRef, Window};
+use crate::buildbot::{self, Build, Builder, Log, LogChunk, Step};
 use crate::config::Source;
 use crate::error::ApiError;
 use futures::future::join_all;
@@ -39,7 +40,7 @@ impl BuildbotClient {
     pub fn new(source: &Source) -> Self {
         BuildbotClient {
             base: format!("{}api/v2/", source.url),
-            endpoint: Endpoint::new(source.name.clone(), parse_error),
+            endpoint: Endpoint::for_source(source, parse_error),
         }
     }
 
@@ -49,46 +50,105 @@ impl BuildbotClient {
 
     pub async fn builders(&self) -> Result<Vec<Builder>, ApiError> {
         self.endpoint
-            .get(&self.url("builders"), buildbot::decode_builders)
+            .get(&self.url(&paths::builders()), buildbot::decode_builders)
             .await
     }
 
-    pub async fn builder(&self, builderid: i64) -> Result<Builder, ApiError> {
+    pub async fn builder(&self, builder: &BuilderRef) -> Result<Builder, ApiError> {
         self.endpoint
             .get(
-                &self.url(&format!("builders/{builderid}")),
+                &self.url(&paths::builder_path(builder)),
                 buildbot::decode_builder,
             )
             .await
     }
 
-    /// The newest `limit` builds of one builder.
-    pub async fn recent_builds(&self, builderid: i64, limit: u32) -> Result<Vec<Build>, ApiError> {
-        let url = self.url(&format!(
-            "builders/{builderid}/builds?order=-number&limit={limit}"
-        ));
+    /// The newest `limit` builds of one builder, or of the whole master.
+    pub async fn recent_builds(
+        &self,
+        builder: Option<&BuilderRef>,
+        limit: u32,
+    ) -> Result<Vec<Build>, ApiError> {
+        let url = self.url(&paths::recent_builds(builder, limit, false));
         self.endpoint.get(&url, buildbot::decode_builds).await
     }
 
-    /// A build by id, with its properties (reason, owner...).
-    pub async fn build(&self, buildid: i64) -> Result<Build, ApiError> {
-        let url = self.url(&format!("builds/{buildid}?property=*"));
+    /// Unfinished builds across the master.
+    pub async fn builds_in_progress(&self, limit: u32) -> Result<Vec<Build>, ApiError> {
+        let url = self.url(&paths::recent_builds(None, limit, true));
+        self.endpoint.get(&url, buildbot::decode_builds).await
+    }
+
+    /// A build by id or by builder + number, with its properties (reason, owner...).
+    pub async fn build(&self, build: &BuildRef) -> Result<Build, ApiError> {
+        let url = self.url(&format!("{}?property=*", paths::build(build)));
         self.endpoint.get(&url, buildbot::decode_build).await
     }
 
     /// Steps of a build in execution order.
-    pub async fn steps(&self, buildid: i64) -> Result<Vec<Step>, ApiError> {
-        let url = self.url(&format!("builds/{buildid}/steps"));
+    pub async fn steps(&self, build: &BuildRef) -> Result<Vec<Step>, ApiError> {
+        let url = self.url(&paths::steps(build));
         self.endpoint.get(&url, buildbot::decode_steps).await
+    }
+
+    /// One step, by name (identifier names only, see [`StepRef::of`]) or number.
+    pub async fn step(&self, build: &BuildRef, step: &StepRef) -> Result<Step, ApiError> {
+        let url = self.url(&paths::step_path(build, step));
+        let what = "Buildbot step";
+        self.endpoint
+            .get(&url, |body| {
+                buildbot::decode_steps(body)?
+                    .into_iter()
+                    .next()
+                    .ok_or_else(|| crate::json::DecodeError {
+                        what: what.into(),
+                        field: "steps".into(),
+                        problem: "the server returned an empty list".into(),
+                    })
+            })
+            .await
+    }
+
+    pub async fn logs(&self, stepid: i64) -> Result<Vec<Log>, ApiError> {
+        let url = self.url(&paths::logs_of_step(stepid));
+        self.endpoint.get(&url, buildbot::decode_logs).await
+    }
+
+    pub async fn log(&self, log: &LogRef) -> Result<Log, ApiError> {
+        let url = self.url(&paths::log(log));
+        self.endpoint.get(&url, buildbot::decode_log).await
+    }
+
+    /// A window of log lines (`None`: the whole log, only for small logs).
+    pub async fn contents(
+        &self,
+        log: &LogRef,
+        window: Option<Window>,
+    ) -> Result<LogChunk, ApiError> {
+        let url = self.url(&paths::contents(log, window));
+        self.endpoint.get(&url, buildbot::decode_logchunk).await
+    }
+
+    /// Where the browser downloads (`inline = false`) or displays the raw log.
+    pub fn raw_url(&self, log: &LogRef, inline: bool) -> String {
+        self.url(&paths::raw(log, inline))
+    }
+
+    /// The websocket URL of this master.
+    pub fn ws_url(&self) -> Option<String> {
+        super::buildbot_ws::ws_url(self.base.trim_end_matches("api/v2/"))
     }
 
     /// Builders with their recent builds; per-builder requests run concurrently.
     pub async fn overview(&self, per_builder: u32) -> Result<Vec<BuilderSummary>, ApiError> {
         let builders = self.builders().await?;
+        let refs: Vec<_> = builders
+            .iter()
+            .map(|b| BuilderRef::Id(b.builderid))
+            .collect();
         let builds = join_all(
-            builders
-                .iter()
-                .map(|b| self.recent_builds(b.builderid, per_builder)),
+            refs.iter()
+                .map(|r| self.recent_builds(Some(r), per_builder)),
         )
         .await;
         builders
@@ -104,9 +164,10 @@ impl BuildbotClient {
     }
 
     pub async fn build_detail(&self, buildid: i64) -> Result<BuildDetail, ApiError> {
-        let (build, steps) = futures::join!(self.build(buildid), self.steps(buildid));
+        let id = BuildRef::Id(buildid);
+        let (build, steps) = futures::join!(self.build(&id), self.steps(&id));
         let build = build?;
-        let builder = self.builder(build.builderid).await?;
+        let builder = self.builder(&BuilderRef::Id(build.builderid)).await?;
         Ok(BuildDetail {
             builder,
             build,

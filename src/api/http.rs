@@ -1,6 +1,8 @@
 //! The one HTTP helper every client uses: timeout, cancellation, retries for transient failures,
 //! and a typed [`ApiError`] naming source, URL, status, server code, message and request id.
 
+use super::auth;
+use crate::config::{AuthMode, Source};
 pub use crate::error::ServerError;
 use crate::error::{ApiError, ErrorKind};
 use crate::json::DecodeError;
@@ -16,11 +18,15 @@ pub const REQUEST_TIMEOUT_MS: u32 = 15_000;
 /// Backoff before each retry of a transient failure; the length is the number of retries.
 const RETRY_BACKOFF_MS: [u32; 2] = [400, 1_500];
 
-/// A source as the HTTP layer sees it: its display name and how to read its error bodies.
+/// A source as the HTTP layer sees it: its name, how it authenticates, and how to read its
+/// error bodies (including 200 answers whose envelope says the call failed).
 #[derive(Clone)]
 pub struct Endpoint {
     pub source: String,
+    source_id: String,
+    auth: AuthMode,
     parse_error: fn(&str) -> ServerError,
+    envelope_error: fn(&str) -> Option<ServerError>,
 }
 
 /// Aborts the request if the future owning it is dropped before it finishes (the view moved on),
@@ -40,12 +46,38 @@ impl Drop for AbortOnDrop {
     }
 }
 
+fn no_envelope_error(_: &str) -> Option<ServerError> {
+    None
+}
+
 impl Endpoint {
+    /// An endpoint with no auth and no envelope check (config.json, Buildbot).
     pub fn new(source: impl Into<String>, parse_error: fn(&str) -> ServerError) -> Self {
         Endpoint {
             source: source.into(),
+            source_id: String::new(),
+            auth: AuthMode::None,
             parse_error,
+            envelope_error: no_envelope_error,
         }
+    }
+
+    /// An endpoint for a configured source.
+    pub fn for_source(source: &Source, parse_error: fn(&str) -> ServerError) -> Self {
+        Endpoint {
+            source: source.name.clone(),
+            source_id: source.id.clone(),
+            auth: source.auth.clone(),
+            parse_error,
+            envelope_error: no_envelope_error,
+        }
+    }
+
+    /// Treat 2xx bodies for which `check` returns an error as failures (Huawei's
+    /// `{"status":"fail"}` envelopes).
+    pub fn with_envelope_check(mut self, check: fn(&str) -> Option<ServerError>) -> Self {
+        self.envelope_error = check;
+        self
     }
 
     /// GET `url` and decode the body with `decode`, retrying transient failures.
@@ -88,9 +120,15 @@ impl Endpoint {
             })
         });
         let signal = controller.as_ref().map(|c| c.signal());
-        let request = Request::get(url)
+        let mut builder = Request::get(url)
             .header("Accept", "application/json")
-            .abort_signal(signal.as_ref())
+            .abort_signal(signal.as_ref());
+        if self.auth == AuthMode::Token {
+            if let Some(token) = auth::token(&self.source_id) {
+                builder = builder.header("X-Auth-Token", &token);
+            }
+        }
+        let request = builder
             .build()
             .map_err(|e| ApiError::new(ErrorKind::Network, &self.source, url, e.to_string()))?;
         let result = request.send().await;
@@ -129,10 +167,17 @@ impl Endpoint {
                 format!("reading the response failed: {e}"),
             )
         })?;
-        if (200..300).contains(&status) {
-            return Ok(body);
+        let server = if (200..300).contains(&status) {
+            match (self.envelope_error)(&body) {
+                None => return Ok(body),
+                Some(server) => server,
+            }
+        } else {
+            (self.parse_error)(&body)
+        };
+        if status == 401 && self.auth == AuthMode::Token {
+            auth::request_token(&self.source_id, &self.source);
         }
-        let server = (self.parse_error)(&body);
         let fallback = if body.trim_start().starts_with('<') {
             "the server answered with an HTML page instead of JSON".to_string()
         } else {

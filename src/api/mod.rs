@@ -1,6 +1,8 @@
 //! The browser's data layer: one shared HTTP helper (`http`) and one client per build system.
 
+pub mod auth;
 pub mod buildbot;
+pub mod buildbot_ws;
 pub mod http;
 
 use crate::config::{Config, ConfigError};

@@ -4,12 +4,16 @@ pub mod badge;
 pub mod build_table;
 pub mod feedback;
 pub mod layout;
+pub mod live;
 pub mod step_list;
 pub mod time;
+pub mod token_prompt;
 
 pub use badge::StatusBadge;
 pub use build_table::BuildTable;
 pub use feedback::{EmptyState, ErrorPanel, Loading};
 pub use layout::TopBar;
+pub use live::LiveIndicator;
 pub use step_list::StepList;
 pub use time::{LiveDuration, Timestamp};
+pub use token_prompt::TokenPrompt;

@@ -1,10 +1,10 @@
 use super::source_by_id;
 use crate::api::buildbot::{BuildDetail, BuildbotClient};
 use crate::components::{
-    EmptyState, ErrorPanel, LiveDuration, Loading, StatusBadge, StepList, Timestamp,
+    EmptyState, ErrorPanel, LiveDuration, LiveIndicator, Loading, StatusBadge, StepList, Timestamp,
 };
 use crate::config::Source;
-use crate::hooks::{set_title, use_polled};
+use crate::hooks::{set_title, use_live, use_polled};
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
@@ -27,6 +27,7 @@ pub fn BuildPage() -> impl IntoView {
 #[component]
 fn BuildView(source: Source, buildid: i64) -> impl IntoView {
     let client = BuildbotClient::new(&source);
+    let ws_url = client.ws_url();
     let polled = use_polled(
         move || {
             let c = client.clone();
@@ -35,6 +36,14 @@ fn BuildView(source: Source, buildid: i64) -> impl IntoView {
         |d: &BuildDetail| {
             d.build.status().is_active() || d.steps.iter().any(|s| s.status().is_active())
         },
+    );
+    let live = use_live(
+        ws_url,
+        vec![
+            format!("builds/{buildid}/*"),
+            format!("builds/{buildid}/steps/*/*"),
+        ],
+        polled,
     );
     let source_id = source.id.clone();
     Effect::new(move |_| {
@@ -56,6 +65,7 @@ fn BuildView(source: Source, buildid: i64) -> impl IntoView {
     };
     view! {
         <section class="page">
+            <LiveIndicator state=live/>
             {move || polled.error.get().map(|error| view! {
                 <ErrorPanel error stale=polled.data.with(Option::is_some) on_retry=Callback::new(move |_| polled.refresh())/>
             })}

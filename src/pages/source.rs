@@ -1,8 +1,8 @@
 use super::source_by_id;
 use crate::api::buildbot::{BuildbotClient, BuilderSummary};
-use crate::components::{BuildTable, EmptyState, ErrorPanel, Loading, StatusBadge};
+use crate::components::{BuildTable, EmptyState, ErrorPanel, LiveIndicator, Loading, StatusBadge};
 use crate::config::{Source, SourceKind};
-use crate::hooks::{set_title, use_polled};
+use crate::hooks::{set_title, use_live, use_polled};
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
@@ -39,6 +39,7 @@ fn any_active(list: &[BuilderSummary]) -> bool {
 fn BuildbotOverview(source: Source) -> impl IntoView {
     set_title(&format!("{} · buildscope", source.name));
     let client = BuildbotClient::new(&source);
+    let ws_url = client.ws_url();
     let polled = use_polled(
         move || {
             let c = client.clone();
@@ -46,6 +47,7 @@ fn BuildbotOverview(source: Source) -> impl IntoView {
         },
         |list: &Vec<BuilderSummary>| any_active(list),
     );
+    let live = use_live(ws_url, vec!["builds/*/*".to_string()], polled);
     let filter = RwSignal::new(String::new());
     let source_id = source.id.clone();
     let body = move || {
@@ -82,6 +84,7 @@ fn BuildbotOverview(source: Source) -> impl IntoView {
         <section class="page">
             <div class="page__head">
                 <h1>{source.name.clone()} <span class="muted kind">" Buildbot"</span></h1>
+                <LiveIndicator state=live/>
                 <label class="search">
                     <span class="sr-only">"Filter builders by name"</span>
                     <input type="search" placeholder="Filter builders…"

@@ -1,0 +1,67 @@
+//! Tokens the user enters for `auth: "token"` sources.
+//!
+//! A token lives in memory; only if the user ticks "remember for this tab session" is it also
+//! kept in sessionStorage (gone when the tab closes). Never localStorage, never a URL, never
+//! printed. A 401 asks the user for a new token; entering one wakes every waiting view.
+
+use futures::channel::mpsc::UnboundedSender;
+use leptos::prelude::*;
+use std::cell::RefCell;
+use std::collections::HashMap;
+
+const SESSION_PREFIX: &str = "buildscope.token.";
+
+thread_local! {
+    static TOKENS: RefCell<HashMap<String, String>> = RefCell::new(HashMap::new());
+    static WAITERS: RefCell<Vec<UnboundedSender<()>>> = const { RefCell::new(Vec::new()) };
+    static NEEDED: RwSignal<Option<(String, String)>> = RwSignal::new(None);
+}
+
+fn session() -> Option<web_sys::Storage> {
+    web_sys::window()?.session_storage().ok()?
+}
+
+/// The token for a source, if the user gave one.
+pub fn token(source_id: &str) -> Option<String> {
+    TOKENS
+        .with(|t| t.borrow().get(source_id).cloned())
+        .or_else(|| {
+            session()?
+                .get_item(&format!("{SESSION_PREFIX}{source_id}"))
+                .ok()?
+        })
+}
+
+/// Stores a token (sessionStorage only when `remember` is set) and wakes waiting views.
+pub fn set_token(source_id: &str, token: String, remember: bool) {
+    if let Some(s) = session() {
+        let key = format!("{SESSION_PREFIX}{source_id}");
+        let _ = if remember {
+            s.set_item(&key, &token)
+        } else {
+            s.remove_item(&key)
+        };
+    }
+    TOKENS.with(|t| t.borrow_mut().insert(source_id.to_string(), token));
+    NEEDED.with(|n| n.set(None));
+    WAITERS.with(|w| w.borrow_mut().retain(|tx| tx.unbounded_send(()).is_ok()));
+}
+
+/// Forgets a rejected token and asks the user for a new one.
+pub fn request_token(source_id: &str, source_name: &str) {
+    TOKENS.with(|t| t.borrow_mut().remove(source_id));
+    if let Some(s) = session() {
+        let _ = s.remove_item(&format!("{SESSION_PREFIX}{source_id}"));
+    }
+    NEEDED.with(|n| n.set(Some((source_id.to_string(), source_name.to_string()))));
+}
+
+/// Which source (id, name) needs a token now, for the prompt.
+pub fn needed() -> RwSignal<Option<(String, String)>> {
+    NEEDED.with(|n| *n)
+}
+
+/// Registers a loop to be woken when a token arrives.
+pub fn on_token(tx: UnboundedSender<()>) {
+    WAITERS.with(|w| w.borrow_mut().push(tx));
+}
