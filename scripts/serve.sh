@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
-# serve.sh DIST LISTEN BUILDBOT RUNDIR: runs nginx in the foreground with the production recipe
-# (deploy/nginx.conf.template): static dist/ plus the same-origin /buildbot/ proxy.
+# serve.sh DIST LISTEN BUILDBOT RUNDIR [HUAWEI]: runs nginx in the foreground with the production
+# recipe (deploy/nginx.conf.template): static dist/ plus same-origin proxies to Buildbot
+# (host:port) and to the Huawei APIs (an origin URL; the tests use the local simulator).
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
-DIST=$(realpath "$1"); LISTEN=$2; BUILDBOT=$3; RUNDIR=$(realpath -m "$4")
+DIST=$(realpath "$1"); LISTEN=$2; BUILDBOT=$3; RUNDIR=$(realpath -m "$4"); HUAWEI=${5:-http://127.0.0.1:18090}
 mkdir -p "$RUNDIR"
 sed -e "s#@DIST@#$DIST#g" -e "s#@LISTEN@#$LISTEN#g" -e "s#@BUILDBOT@#$BUILDBOT#g" -e "s#@RUNDIR@#$RUNDIR#g" \
+    -e "s#@CODEARTS@#$HUAWEI#g" -e "s#@SERVICESTAGE@#$HUAWEI#g" \
     "$ROOT/deploy/nginx.conf.template" > "$RUNDIR/nginx.conf"
 NGINX=$(command -v nginx || echo /usr/sbin/nginx)
 "$NGINX" -t -q -c "$RUNDIR/nginx.conf" -p "$RUNDIR" -e "$RUNDIR/error.log"

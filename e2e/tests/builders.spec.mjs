@@ -67,6 +67,8 @@ test('a running build ticks live and turns to Success without a reload', async (
   }, { timeout: 60_000 }).toBe(true);
 
   await page.goto('/s/local');
+  // Updates arrive over Buildbot's websocket, proxied by nginx.
+  await expect(page.locator('.live')).toContainText('Live');
   const row = page.locator(`section.builder[data-builder="long-running"] tr.build-row[data-number="${build.number}"]`);
   await expect(row.locator('.badge__text')).toHaveText('Running');
   const duration = row.locator('td.num');
