@@ -1,1 +1,1433 @@
-//! (being written)
+//! Huawei CodeArts Build models and decoders (pure, no DOM), plus the error-envelope parser
+//! shared by every Huawei API (ServiceStage re-uses it).
+//!
+//! CodeArts answers in three shapes (notes A.0): the v1 envelope `{status, error, result}`, the
+//! legacy v3 envelope `{success, message, err_code, result}`, and bare objects. The envelopes
+//! can report a failure inside an HTTP 200, so:
+//!
+//! * the HTTP layer should call [`envelope_error`] on every 2xx body first and, when it returns
+//!   `Some`, raise an `ApiError` with the server's code and message, exactly as for a 4xx/5xx
+//!   (whose body goes through [`parse_error`]);
+//! * every decoder here also refuses a failure envelope with a [`DecodeError`] naming the
+//!   `status` (or `success`) field and the server's code and message, so a failure can never
+//!   decode as an empty result even if a caller skips the first step.
+//!
+//! Times become epoch seconds through `timeparse`, durations (milliseconds on the wire) become
+//! seconds, and statuses map onto the shared [`Status`] while the server's own words are kept for
+//! display ([`system_label`]).
+
+use crate::error::ServerError;
+use crate::json::{self, DecodeError, Obj};
+use crate::status::Status;
+use crate::timeparse::time_field;
+use serde_json::{Map, Value};
+
+// ---------------------------------------------------------------------------------------------
+// Models
+
+/// A stage of a build record (`BuildStageRecord`), or a step of one when fetched with
+/// `cascade=true`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Stage {
+    /// The key of the `build_stages` map (empty for steps that came in a list).
+    pub key: String,
+    pub id: String,
+    /// `execution_stage_name`, falling back to the map key.
+    pub name: String,
+    /// `display_name`, falling back to `name`; what the UI shows.
+    pub display_name: String,
+    pub sequence: Option<i64>,
+    pub status: Status,
+    pub status_text: Option<String>,
+    pub status_code: Option<i64>,
+    pub log_status: Option<String>,
+    pub create_time: Option<f64>,
+    pub schedule_time: Option<f64>,
+    /// Documented as "build queuing duration" but typed as, and sent as, a timestamp: when the
+    /// stage entered the queue.
+    pub queued_time: Option<f64>,
+    pub start_time: Option<f64>,
+    pub finish_time: Option<f64>,
+    /// Whole stage, creation to finish, in seconds.
+    pub duration_secs: Option<f64>,
+    /// Time actually building, in seconds.
+    pub build_duration_secs: Option<f64>,
+    /// Time waiting for an executor, in seconds.
+    pub pending_duration_secs: Option<f64>,
+    pub build_record_id: Option<String>,
+    pub execution_id: Option<String>,
+    /// Integer in the SDK, string in one doc page; kept as text.
+    pub node_id: Option<String>,
+    /// Steps of this stage (only with `cascade=true`), in `sequence` order.
+    pub steps: Vec<Stage>,
+}
+
+/// One build as described by record-info: the deprecated v3
+/// `/v3/jobs/{job_id}/{build_no}/record-info` and its v1 replacement
+/// `/v1/record/{job_id}/{build_no}/record-info`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RecordInfo {
+    pub id: Option<String>,
+    pub build_project_id: Option<String>,
+    /// The `record_id` that full-stages and ShowBuildRecord need.
+    pub build_record_id: Option<String>,
+    pub parent_record_id: Option<String>,
+    pub devcloud_project_id: Option<String>,
+    pub codeci_job_id: Option<String>,
+    pub user_id: Option<String>,
+    pub build_no: Option<i64>,
+    /// `20221011.29`: the date and that day's count.
+    pub daily_build_num: Option<String>,
+    pub execution_id: Option<String>,
+    pub repo_name: Option<String>,
+    pub repo_id: Option<String>,
+    pub branch: Option<String>,
+    pub tag: Option<String>,
+    pub commit: Option<String>,
+    pub commit_message: Option<String>,
+    pub commit_create_time: Option<f64>,
+    pub trigger_type: Option<String>,
+    pub build_type: Option<String>,
+    pub status: Status,
+    pub status_text: Option<String>,
+    pub domain_id: Option<String>,
+    pub create_time: Option<f64>,
+    pub schedule_time: Option<f64>,
+    pub queued_time: Option<f64>,
+    pub start_time: Option<f64>,
+    /// When CloudOctopus really started building.
+    pub runnable_time: Option<f64>,
+    pub finish_time: Option<f64>,
+    pub duration_secs: Option<f64>,
+    pub record_status: Option<String>,
+    pub use_private_slave: Option<bool>,
+    pub region: Option<String>,
+    pub err_msg: Option<String>,
+    /// `YAML` or `ACTION`.
+    pub build_config_type: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BuildParameter {
+    pub name: String,
+    /// As sent: secret values arrive masked (`******`).
+    pub value: Option<String>,
+    pub secret: bool,
+    pub kind: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RecordType {
+    pub record_type: Option<String>,
+    pub trigger_type: Option<String>,
+    pub rerun: Option<bool>,
+    pub is_rerun: Option<bool>,
+}
+
+/// ShowBuildRecord, `/v1/record/{record_id}/info`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BuildRecord {
+    pub id: String,
+    pub status: Status,
+    pub status_text: Option<String>,
+    pub status_code: Option<i64>,
+    pub create_time: Option<f64>,
+    pub schedule_time: Option<f64>,
+    pub queued_time: Option<f64>,
+    pub start_time: Option<f64>,
+    pub finish_time: Option<f64>,
+    pub duration_secs: Option<f64>,
+    pub build_duration_secs: Option<f64>,
+    pub pending_duration_secs: Option<f64>,
+    pub project_id: Option<String>,
+    pub display_name: Option<String>,
+    pub trigger_name: Option<String>,
+    pub group_name: Option<String>,
+    pub execution_id: Option<String>,
+    pub parameters: Vec<BuildParameter>,
+    pub repository: Option<String>,
+    pub branch: Option<String>,
+    pub revision: Option<String>,
+    pub build_yml_path: Option<String>,
+    pub build_yml_url: Option<String>,
+    /// `daily_build_number`, or `daily_build_no` (sometimes a float literal `20240626.1`).
+    pub daily_build_number: Option<String>,
+    pub record_type: Option<RecordType>,
+    pub trigger_type: Option<String>,
+    pub scm_type: Option<String>,
+    pub scm_web_url: Option<String>,
+    pub user_id: Option<String>,
+    /// A string (`"6463"`) on this endpoint, an integer elsewhere.
+    pub build_no: Option<i64>,
+    pub dev_cloud_build_type: Option<String>,
+}
+
+/// One row of `/v3/jobs/{job_id}/history` (and of `period-history`, which adds the commit and
+/// trigger fields).
+#[derive(Debug, Clone, PartialEq)]
+pub struct HistoryRecord {
+    pub record_id: Option<String>,
+    pub job_id: Option<String>,
+    pub build_number: Option<i64>,
+    pub start_time: Option<f64>,
+    pub end_time: Option<f64>,
+    pub status: Status,
+    /// The `result` field as sent (`SUCCESS`, `FAILURE`, ...).
+    pub result: Option<String>,
+    pub branch: Option<String>,
+    pub commit_id: Option<String>,
+    pub commit_message: Option<String>,
+    pub executor: Option<String>,
+    /// Localised on the v3 APIs: `手工触发` (manual), `定时触发` (scheduled), ...
+    pub trigger_type: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct History {
+    pub total: Option<i64>,
+    /// In the server's order (newest first).
+    pub records: Vec<HistoryRecord>,
+}
+
+/// `/v1/job/{job_id}/running-status`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RunningStatus {
+    pub last_job_id: Option<String>,
+    pub last_build_no: Option<i64>,
+    /// `Finished` or `InQueue`.
+    pub last_build_status: Option<String>,
+    pub is_running: bool,
+    pub status: Status,
+}
+
+/// A build task from `/v3/{project_id}/jobs`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Job {
+    pub id: String,
+    pub name: String,
+    pub creator: Option<String>,
+    pub user_name: Option<String>,
+    /// Epoch seconds; `None` when never built (the server sends `0`).
+    pub last_build_time: Option<f64>,
+    pub health_score: Option<f64>,
+    pub source_code: Option<String>,
+    /// Jenkins colour (`blue`, `red`, `aborted`, ...) or a word (`Finished`).
+    pub last_build_status: Option<String>,
+    pub status: Status,
+    pub is_finished: Option<bool>,
+    pub disabled: bool,
+    pub last_build_user: Option<String>,
+    pub trigger_type: Option<String>,
+    pub scm_type: Option<String>,
+    pub scm_web_url: Option<String>,
+    pub repo_id: Option<String>,
+    pub build_project_id: Option<String>,
+    pub last_job_running_status: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct JobList {
+    pub total: Option<i64>,
+    pub jobs: Vec<Job>,
+}
+
+/// A window of `/v3/jobs/{job_id}/{build_no}/real-time-log`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RealTimeLog {
+    /// May be empty while `has_more` is true: the server has nothing new yet, ask again.
+    pub content: String,
+    pub has_more: bool,
+    /// `offset`: pass it as `offset` on the next request.
+    pub next_offset: Option<i64>,
+    /// `current_offset`: where this window started.
+    pub current_offset: Option<i64>,
+}
+
+impl Stage {
+    pub fn system_label(&self) -> String {
+        system_label(self.status_text.as_deref(), self.status_code)
+    }
+}
+
+impl RecordInfo {
+    pub fn system_label(&self) -> String {
+        system_label(self.status_text.as_deref(), None)
+    }
+}
+
+impl BuildRecord {
+    pub fn system_label(&self) -> String {
+        system_label(self.status_text.as_deref(), self.status_code)
+    }
+}
+
+impl HistoryRecord {
+    pub fn system_label(&self) -> String {
+        system_label(self.result.as_deref(), None)
+    }
+}
+
+impl Job {
+    pub fn system_label(&self) -> String {
+        system_label(self.last_build_status.as_deref(), None)
+    }
+}
+
+impl RunningStatus {
+    pub fn system_label(&self) -> String {
+        let label = system_label(self.last_build_status.as_deref(), None);
+        if self.is_running {
+            format!("{label}, running")
+        } else {
+            label
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Status
+
+/// The shared status for a CodeArts status string and/or `status_code`.
+///
+/// The text decides when it is known; the code fills in when the text is missing, empty or
+/// unknown (only `5 = SUCCESS` and `8 = ABORTED` are confirmed, notes A.1b). Anything else is
+/// `Unknown` with the original text, so nothing is lost.
+pub fn status(status: Option<&str>, status_code: Option<i64>) -> Status {
+    let text = status.map(str::trim);
+    if let Some(s) = text.and_then(status_from_text) {
+        return s;
+    }
+    if let Some(s) = status_code.and_then(status_from_code) {
+        return s;
+    }
+    match (text, status_code) {
+        (Some(""), None) => Status::Pending,
+        (Some(""), Some(code)) => Status::Unknown(code.to_string()),
+        (Some(t), _) => Status::Unknown(t.to_string()),
+        (None, Some(code)) => Status::Unknown(code.to_string()),
+        (None, None) => Status::Unknown("no status".to_string()),
+    }
+}
+
+fn status_from_code(code: i64) -> Option<Status> {
+    match code {
+        5 => Some(Status::Success),
+        8 => Some(Status::Cancelled),
+        _ => None,
+    }
+}
+
+fn code_name(code: i64) -> Option<&'static str> {
+    match code {
+        5 => Some("SUCCESS"),
+        8 => Some("ABORTED"),
+        _ => None,
+    }
+}
+
+fn status_from_text(text: &str) -> Option<Status> {
+    if text.is_empty() {
+        return None;
+    }
+    let word = text.to_ascii_uppercase().replace(['-', ' '], "_");
+    // Jenkins colours: `<result>_anime` is a job building again after that result.
+    if word.ends_with("_ANIME") {
+        return Some(Status::Running);
+    }
+    Some(match word.as_str() {
+        "SUCCESS" | "SUCCEEDED" | "SUCCESSFUL" | "BLUE" => Status::Success,
+        "UNSTABLE" | "YELLOW" => Status::Warnings,
+        "FAILED" | "FAILURE" | "FAIL" | "ERROR" | "RED" => Status::Failure,
+        "ABORTED" | "ABORT" | "CANCELED" | "CANCELLED" | "CANCEL" | "STOPPED" => Status::Cancelled,
+        "RUNNING" | "BUILDING" | "IN_PROGRESS" | "EXECUTING" => Status::Running,
+        "QUEUED" | "QUEUING" | "QUEUEING" | "INQUEUE" | "IN_QUEUE" | "WAITING" => Status::Queued,
+        "PENDING" | "INIT" | "INITIAL" | "CREATED" | "NOT_STARTED" | "NOTSTARTED" | "NOTBUILT"
+        | "NOT_BUILT" => Status::Pending,
+        // The build never got an executor: an infrastructure fault, not a failing build.
+        "SCHEDULE_FAILURE" | "SCHEDULE_FAILED" => Status::Exception,
+        "TIMEOUT" | "TIMED_OUT" | "TIMEDOUT" => Status::Timeout,
+        "SKIPPED" | "SKIP" => Status::Skipped,
+        "DELETED" => Status::Deleted,
+        _ => return None,
+    })
+}
+
+/// CodeArts' own words for a status, for hover text and screen readers: `SUCCESS (5)`,
+/// `ABORTED (8)`, `FAILURE`, `blue`, and for the empty string history details use for steps
+/// that did not run, `not run`.
+pub fn system_label(status: Option<&str>, status_code: Option<i64>) -> String {
+    let text = status.map(str::trim).filter(|t| !t.is_empty());
+    match (text, status_code) {
+        (Some(t), Some(code)) => format!("{t} ({code})"),
+        (Some(t), None) => t.to_string(),
+        (None, Some(code)) => match code_name(code) {
+            Some(name) => format!("{name} ({code})"),
+            None => format!("status code {code}"),
+        },
+        (None, None) if status.is_some() => "not run".to_string(),
+        (None, None) => "no status".to_string(),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Errors
+
+/// Top-level `status` values meaning the call failed. Lower-case only: the envelope's values are
+/// `success`/`fail` (`failed` in a sibling CodeArts API), while upper-case words are build
+/// states, which never sit at the top of a body.
+const FAILED_STATUSES: [&str; 4] = ["fail", "failed", "failure", "error"];
+
+/// The error a 2xx body reports, or `None` when it reports success (or is not an envelope).
+///
+/// Failure is: a v1 `status` of `fail`/`failed`, a legacy `success: false`, or a bare
+/// `error_code`/`errorCode` with no `result`. The returned error always has a code or a message.
+pub fn envelope_error(body: &str) -> Option<ServerError> {
+    let v: Value = serde_json::from_str(body).ok()?;
+    envelope_failure(&v).map(|(_, e)| e)
+}
+
+/// The failing field (for `DecodeError`) and the server's error.
+pub(crate) fn envelope_failure(v: &Value) -> Option<(&'static str, ServerError)> {
+    let map = v.as_object()?;
+    let field = if map
+        .get("status")
+        .and_then(Value::as_str)
+        .is_some_and(|s| FAILED_STATUSES.contains(&s.trim()))
+    {
+        "status"
+    } else if matches!(map.get("success"), Some(Value::Bool(false)))
+        || map
+            .get("success")
+            .and_then(Value::as_str)
+            .is_some_and(|s| s.eq_ignore_ascii_case("false"))
+    {
+        "success"
+    } else if !map.contains_key("result")
+        && ["error_code", "errorCode"]
+            .iter()
+            .any(|k| text(map.get(*k)).is_some())
+    {
+        if map.contains_key("error_code") {
+            "error_code"
+        } else {
+            "errorCode"
+        }
+    } else {
+        return None;
+    };
+    let mut e = server_error(v);
+    if e.code.is_none() && e.message.is_none() {
+        let sent = map.get(field).map(Value::to_string).unwrap_or_default();
+        e.message = Some(format!(
+            "the server answered {field}: {sent} without details"
+        ));
+    }
+    Some((field, e))
+}
+
+/// The server's code, message and request id from any Huawei error body (4xx/5xx, or a failure
+/// envelope). Not JSON, or nothing recognisable: an empty `ServerError`, and the HTTP layer
+/// falls back to the status line and raw text.
+///
+/// Order, after the official SDKs' exception handler (notes A.3): `error_code` + `error_msg`;
+/// `errorCode` + `errorMsg`/`errorMessage`; `code` + `message`; legacy `err_code` + `message`;
+/// then nested objects (`error` first, e.g. `{"error":{"code","message"},"status":"failed"}`);
+/// then a message with no code (including `"error": "text"`).
+pub fn parse_error(body: &str) -> ServerError {
+    match serde_json::from_str::<Value>(body) {
+        Ok(v) => server_error(&v),
+        Err(_) => ServerError::default(),
+    }
+}
+
+const CODE_KEYS: [(&str, &[&str]); 4] = [
+    ("error_code", &["error_msg", "error_message"]),
+    ("errorCode", &["errorMsg", "errorMessage"]),
+    ("code", &["message", "msg"]),
+    ("err_code", &["message", "err_msg"]),
+];
+
+const MESSAGE_KEYS: [&str; 9] = [
+    "error_msg",
+    "error_message",
+    "errorMsg",
+    "errorMessage",
+    "message",
+    "msg",
+    "err_msg",
+    "detail",
+    "error",
+];
+
+const REQUEST_ID_KEYS: [&str; 3] = ["request_id", "requestId", "X-Request-Id"];
+
+fn server_error(v: &Value) -> ServerError {
+    let mut e = find_error(v, 0).unwrap_or_default();
+    if e.request_id.is_none() {
+        e.request_id = v
+            .as_object()
+            .and_then(|m| REQUEST_ID_KEYS.iter().find_map(|k| text(m.get(*k))));
+    }
+    e
+}
+
+/// Non-empty text of a scalar (codes are sometimes numbers).
+fn text(v: Option<&Value>) -> Option<String> {
+    match v? {
+        Value::String(s) if !s.trim().is_empty() => Some(s.trim().to_string()),
+        Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    }
+}
+
+fn find_error(v: &Value, depth: usize) -> Option<ServerError> {
+    let map = v.as_object()?;
+    let request_id = REQUEST_ID_KEYS.iter().find_map(|k| text(map.get(*k)));
+    for (code_key, message_keys) in CODE_KEYS {
+        if let Some(code) = text(map.get(code_key)) {
+            let message = message_keys
+                .iter()
+                .chain(MESSAGE_KEYS.iter())
+                .find_map(|k| text(map.get(*k)));
+            return Some(ServerError {
+                code: Some(code),
+                message: with_detail(message, map),
+                request_id,
+            });
+        }
+    }
+    if depth < 3 {
+        let nested = map
+            .get("error")
+            .into_iter()
+            .chain(map.iter().filter(|(k, _)| *k != "error").map(|(_, v)| v));
+        for child in nested {
+            let found = match child {
+                Value::Object(_) => find_error(child, depth + 1),
+                Value::Array(items) => items.iter().find_map(|i| find_error(i, depth + 1)),
+                _ => None,
+            };
+            if let Some(mut e) = found.filter(|e| e.code.is_some() || e.message.is_some()) {
+                e.request_id = e.request_id.or(request_id);
+                return Some(e);
+            }
+        }
+    }
+    let message = MESSAGE_KEYS.iter().find_map(|k| text(map.get(*k)));
+    message.map(|m| ServerError {
+        code: None,
+        message: Some(m),
+        request_id,
+    })
+}
+
+/// ServiceStage's `{errorCode, errorMessage, detail}` puts the useful part in `detail`.
+fn with_detail(message: Option<String>, map: &Map<String, Value>) -> Option<String> {
+    match (message, text(map.get("detail"))) {
+        (Some(m), Some(d)) if m != d => Some(format!("{m}: {d}")),
+        (m, d) => m.or(d),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Decoding helpers shared with `servicestage`
+
+/// The body's root object, refusing failure envelopes with an error naming the server's words.
+pub(crate) fn root<'a>(what: &'a str, v: &'a Value) -> Result<Obj<'a>, DecodeError> {
+    let o = Obj::new(what, v)?;
+    match envelope_failure(v) {
+        None => Ok(o),
+        Some((field, e)) => Err(DecodeError {
+            what: what.to_string(),
+            field: field.to_string(),
+            problem: format!("the server reported a failure{}", describe(&e)),
+        }),
+    }
+}
+
+fn describe(e: &ServerError) -> String {
+    match (&e.code, &e.message) {
+        (Some(c), Some(m)) => format!(": {c}: {m}"),
+        (Some(c), None) => format!(": {c}"),
+        (None, Some(m)) => format!(": {m}"),
+        (None, None) => String::new(),
+    }
+}
+
+fn missing(what: &str, field: &str) -> DecodeError {
+    DecodeError {
+        what: what.to_string(),
+        field: field.to_string(),
+        problem: "missing".to_string(),
+    }
+}
+
+/// The `result` object of an envelope.
+fn result<'a>(o: Obj<'a>) -> Result<Obj<'a>, DecodeError> {
+    o.opt_obj("result")?
+        .ok_or_else(|| missing(o.what(), "result"))
+}
+
+/// Milliseconds on the wire, seconds in the model.
+fn millis(o: &Obj<'_>, field: &str) -> Result<Option<f64>, DecodeError> {
+    Ok(o.opt_f64(field)?.map(|ms| ms / 1000.0))
+}
+
+/// The field's name as the server spelled it: snake_case, or camelCase (the Chinese record-info
+/// page lists camelCase keys while the SDK and examples use snake_case).
+fn spelled(o: &Obj<'_>, snake: &str) -> String {
+    if o.get(snake).is_some() {
+        return snake.to_string();
+    }
+    let mut camel = String::with_capacity(snake.len());
+    let mut upper = false;
+    for c in snake.chars() {
+        if c == '_' {
+            upper = true;
+        } else if upper {
+            camel.push(c.to_ascii_uppercase());
+            upper = false;
+        } else {
+            camel.push(c);
+        }
+    }
+    if o.get(&camel).is_some() {
+        camel
+    } else {
+        snake.to_string()
+    }
+}
+
+/// The first of several names the server uses for one field.
+fn first_of<'n>(o: &Obj<'_>, names: &[&'n str]) -> &'n str {
+    names
+        .iter()
+        .copied()
+        .find(|n| o.get(n).is_some())
+        .or_else(|| names.first().copied())
+        .unwrap_or_default()
+}
+
+/// Prefixes a nested error's field with where it sits.
+fn within(prefix: String) -> impl Fn(DecodeError) -> DecodeError {
+    move |mut e| {
+        e.field = if e.field.is_empty() {
+            prefix.clone()
+        } else {
+            format!("{prefix}.{}", e.field)
+        };
+        e
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Decoders
+
+fn stage(key: &str, o: Obj<'_>) -> Result<Stage, DecodeError> {
+    let status_text = o.opt_str("status")?;
+    let status_code = o.opt_i64("status_code")?;
+    let name = o
+        .opt_str("execution_stage_name")?
+        .filter(|n| !n.is_empty())
+        .unwrap_or_else(|| key.to_string());
+    let display_name = o
+        .opt_str("display_name")?
+        .filter(|n| !n.is_empty())
+        .unwrap_or_else(|| name.clone());
+    let steps_field = first_of(&o, &["steps", "build_steps"]);
+    Ok(Stage {
+        key: key.to_string(),
+        id: o.opt_str("id")?.unwrap_or_default(),
+        sequence: o.opt_i64("sequence")?,
+        status: status(status_text.as_deref(), status_code),
+        status_text,
+        status_code,
+        log_status: o.opt_str("log_status")?,
+        create_time: time_field(&o, "create_time")?,
+        schedule_time: time_field(&o, "schedule_time")?,
+        queued_time: time_field(&o, "queued_time")?,
+        start_time: time_field(&o, "start_time")?,
+        finish_time: time_field(&o, "finish_time")?,
+        duration_secs: millis(&o, "duration")?,
+        build_duration_secs: millis(&o, "build_duration")?,
+        pending_duration_secs: millis(&o, "pending_duration")?,
+        build_record_id: o.opt_str("build_record_id")?,
+        execution_id: o.opt_str("execution_id")?,
+        node_id: o.opt_str("node_id")?,
+        steps: stages(&o, steps_field)?,
+        name,
+        display_name,
+    })
+}
+
+/// Stages (or steps) under `field`, a map (its key order means nothing) or a list, returned in
+/// `sequence` order; records without a sequence go last, ties keep a stable order by key.
+fn stages(o: &Obj<'_>, field: &str) -> Result<Vec<Stage>, DecodeError> {
+    let mut out = match o.get(field) {
+        None => Vec::new(),
+        Some(Value::Object(map)) => map
+            .iter()
+            .map(|(key, v)| {
+                let entry = Obj::new(o.what(), v).map_err(within(format!("{field}.{key}")))?;
+                stage(key, entry).map_err(within(format!("{field}.{key}")))
+            })
+            .collect::<Result<Vec<_>, _>>()?,
+        Some(Value::Array(_)) => o.each(field, |s| stage("", s))?,
+        Some(_) => {
+            return Err(DecodeError {
+                what: o.what().to_string(),
+                field: field.to_string(),
+                problem: "expected a map or a list of stages".to_string(),
+            })
+        }
+    };
+    out.sort_by(|a, b| {
+        (a.sequence.is_none(), a.sequence, &a.key, &a.name).cmp(&(
+            b.sequence.is_none(),
+            b.sequence,
+            &b.key,
+            &b.name,
+        ))
+    });
+    Ok(out)
+}
+
+/// ShowBuildRecordFullStages, `/v1/record/{record_id}/full-stages[?cascade=true]`: the stages
+/// in `sequence` order, each with its steps when cascaded.
+pub fn decode_full_stages(body: &str) -> Result<Vec<Stage>, DecodeError> {
+    const WHAT: &str = "CodeArts build stages";
+    let v = json::parse(WHAT, body)?;
+    let r = result(root(WHAT, &v)?)?;
+    stages(&r, "build_stages")
+}
+
+fn record_info(o: Obj<'_>) -> Result<RecordInfo, DecodeError> {
+    let s = |snake: &str| o.opt_str(&spelled(&o, snake));
+    let t = |snake: &str| time_field(&o, &spelled(&o, snake));
+    let status_text = s("status")?;
+    Ok(RecordInfo {
+        id: s("id")?,
+        build_project_id: s("build_project_id")?,
+        build_record_id: s("build_record_id")?,
+        parent_record_id: s("parent_record_id")?,
+        devcloud_project_id: s("devcloud_project_id")?,
+        codeci_job_id: s("codeci_job_id")?,
+        user_id: s("user_id")?,
+        build_no: o.opt_i64(&spelled(&o, "build_no"))?,
+        daily_build_num: s("daily_build_num")?,
+        execution_id: s("execution_id")?,
+        repo_name: s("repo_name")?,
+        repo_id: s("repo_id")?,
+        branch: s("branch")?,
+        tag: s("tag")?,
+        commit: s("commit")?,
+        commit_message: s("commit_message")?,
+        commit_create_time: t("commit_create_time")?,
+        trigger_type: s("trigger_type")?,
+        build_type: s("build_type")?,
+        status: status(status_text.as_deref(), None),
+        status_text,
+        domain_id: s("domain_id")?,
+        create_time: t("create_time")?,
+        schedule_time: t("schedule_time")?,
+        queued_time: t("queued_time")?,
+        start_time: t("start_time")?,
+        runnable_time: t("runnable_time")?,
+        finish_time: t("finish_time")?,
+        duration_secs: millis(&o, &spelled(&o, "duration"))?,
+        record_status: s("record_status")?,
+        use_private_slave: o.opt_bool(&spelled(&o, "use_private_slave"))?,
+        region: s("region")?,
+        err_msg: s("err_msg")?,
+        build_config_type: s("build_config_type")?,
+    })
+}
+
+/// record-info in either envelope: legacy v3 `{success, message, err_code, result}` or v1
+/// `{status, error, result}`; keys in snake_case or camelCase.
+pub fn decode_record_info(body: &str) -> Result<RecordInfo, DecodeError> {
+    const WHAT: &str = "CodeArts build record info";
+    let v = json::parse(WHAT, body)?;
+    record_info(result(root(WHAT, &v)?)?)
+}
+
+/// ShowBuildRecord, `/v1/record/{record_id}/info`.
+pub fn decode_build_record(body: &str) -> Result<BuildRecord, DecodeError> {
+    const WHAT: &str = "CodeArts build record";
+    let v = json::parse(WHAT, body)?;
+    let o = result(root(WHAT, &v)?)?;
+    let status_text = o.opt_str("status")?;
+    let status_code = o.opt_i64("status_code")?;
+    let record_type = match o.opt_obj("build_record_type")? {
+        None => None,
+        Some(t) => Some(RecordType {
+            record_type: t.opt_str("record_type")?,
+            trigger_type: t.opt_str("trigger_type")?,
+            rerun: t.opt_bool("rerun")?,
+            is_rerun: t.opt_bool("is_rerun")?,
+        }),
+    };
+    Ok(BuildRecord {
+        id: o.opt_str("id")?.unwrap_or_default(),
+        status: status(status_text.as_deref(), status_code),
+        status_text,
+        status_code,
+        create_time: time_field(&o, "create_time")?,
+        schedule_time: time_field(&o, "schedule_time")?,
+        queued_time: time_field(&o, "queued_time")?,
+        start_time: time_field(&o, "start_time")?,
+        finish_time: time_field(&o, "finish_time")?,
+        duration_secs: millis(&o, "duration")?,
+        build_duration_secs: millis(&o, "build_duration")?,
+        pending_duration_secs: millis(&o, "pending_duration")?,
+        project_id: o.opt_str("project_id")?,
+        display_name: o.opt_str("display_name")?,
+        trigger_name: o.opt_str("trigger_name")?,
+        group_name: o.opt_str("group_name")?,
+        execution_id: o.opt_str("execution_id")?,
+        parameters: o.each("parameters", |p| {
+            Ok(BuildParameter {
+                name: p.opt_str("name")?.unwrap_or_default(),
+                value: p.opt_str("value")?,
+                secret: p.opt_bool("secret")?.unwrap_or(false),
+                kind: p.opt_str("type")?,
+            })
+        })?,
+        repository: o.opt_str("repository")?,
+        branch: o.opt_str("branch")?,
+        revision: o.opt_str("revision")?,
+        build_yml_path: o.opt_str("build_yml_path")?,
+        build_yml_url: o.opt_str("build_yml_url")?,
+        daily_build_number: o.opt_str(first_of(&o, &["daily_build_number", "daily_build_no"]))?,
+        record_type,
+        trigger_type: o.opt_str("trigger_type")?,
+        scm_type: o.opt_str("scm_type")?,
+        scm_web_url: o.opt_str("scm_web_url")?,
+        user_id: o.opt_str("user_id")?,
+        build_no: o.opt_i64("build_no")?,
+        dev_cloud_build_type: o.opt_str("dev_cloud_build_type")?,
+    })
+}
+
+fn history_record(o: Obj<'_>) -> Result<HistoryRecord, DecodeError> {
+    let result = o.opt_str("result")?;
+    Ok(HistoryRecord {
+        record_id: o.opt_str("record_id")?,
+        job_id: o.opt_str("job_id")?,
+        build_number: o.opt_i64("build_number")?,
+        start_time: time_field(&o, "start_time")?,
+        end_time: time_field(&o, "end_time")?,
+        status: status(result.as_deref(), None),
+        result,
+        branch: o.opt_str("branch")?,
+        commit_id: o.opt_str("commit_id")?,
+        commit_message: o.opt_str("commit_message")?,
+        executor: o.opt_str("executor")?,
+        trigger_type: o.opt_str("trigger_type")?,
+    })
+}
+
+/// ShowListHistory `/v3/jobs/{job_id}/history` (bare `{history_records, total}`), also
+/// ShowListPeriodHistory. `history_records` is documented as a list but one example sends a
+/// single record object; both decode, as does a map of records.
+pub fn decode_history(body: &str) -> Result<History, DecodeError> {
+    const WHAT: &str = "CodeArts build history";
+    let v = json::parse(WHAT, body)?;
+    let o = root(WHAT, &v)?;
+    let records = match o.get("history_records") {
+        Some(Value::Object(map)) if map.is_empty() => Vec::new(),
+        Some(Value::Object(map)) if map.values().all(Value::is_object) => map
+            .iter()
+            .map(|(k, v)| {
+                Obj::new(WHAT, v)
+                    .and_then(history_record)
+                    .map_err(within(format!("history_records.{k}")))
+            })
+            .collect::<Result<Vec<_>, _>>()?,
+        Some(one @ Value::Object(_)) => vec![Obj::new(WHAT, one)
+            .and_then(history_record)
+            .map_err(within("history_records".to_string()))?],
+        _ => o.each("history_records", history_record)?,
+    };
+    Ok(History {
+        total: o.opt_i64("total")?,
+        records,
+    })
+}
+
+/// ShowRunningStatus, `/v1/job/{job_id}/running-status`.
+pub fn decode_running_status(body: &str) -> Result<RunningStatus, DecodeError> {
+    const WHAT: &str = "CodeArts running status";
+    let v = json::parse(WHAT, body)?;
+    let o = result(root(WHAT, &v)?)?;
+    let last_build_status = o.opt_str("last_build_status")?;
+    let is_running = o.opt_bool("is_running")?.unwrap_or(false);
+    let mapped = status(last_build_status.as_deref(), None);
+    Ok(RunningStatus {
+        last_job_id: o.opt_str("last_job_id")?,
+        last_build_no: o.opt_i64("last_build_no")?,
+        // `is_running` is the authority on activity; `InQueue` refines it to Queued.
+        status: if is_running && !mapped.is_active() {
+            Status::Running
+        } else {
+            mapped
+        },
+        last_build_status,
+        is_running,
+    })
+}
+
+fn job(o: Obj<'_>) -> Result<Job, DecodeError> {
+    let last_build_status = o.opt_str("last_build_status")?;
+    Ok(Job {
+        id: o.str("id")?,
+        name: o.opt_str("job_name")?.unwrap_or_default(),
+        creator: o.opt_str("job_creator")?,
+        user_name: o.opt_str("user_name")?,
+        last_build_time: time_field(&o, "last_build_time")?,
+        health_score: o.opt_f64("health_score")?,
+        source_code: o.opt_str("source_code")?,
+        status: status(last_build_status.as_deref(), None),
+        last_build_status,
+        is_finished: o.opt_bool("is_finished")?,
+        disabled: o.opt_bool("disabled")?.unwrap_or(false),
+        last_build_user: o.opt_str("last_build_user")?,
+        trigger_type: o.opt_str("trigger_type")?,
+        scm_type: o.opt_str("scm_type")?,
+        scm_web_url: o.opt_str("scm_web_url")?,
+        repo_id: o.opt_str("repo_id")?,
+        build_project_id: o.opt_str("build_project_id")?,
+        last_job_running_status: o.opt_str("last_job_running_status")?,
+    })
+}
+
+/// ShowJobListByProjectId, `/v3/{project_id}/jobs` (bare `{jobs, total}`).
+pub fn decode_jobs(body: &str) -> Result<JobList, DecodeError> {
+    const WHAT: &str = "CodeArts job list";
+    let v = json::parse(WHAT, body)?;
+    let o = root(WHAT, &v)?;
+    if o.get("jobs").is_none() && o.get("total").is_none() {
+        return Err(missing(WHAT, "jobs"));
+    }
+    Ok(JobList {
+        total: o.opt_i64("total")?,
+        jobs: o.each("jobs", job)?,
+    })
+}
+
+/// DownloadRealTimeLog, `/v3/jobs/{job_id}/{build_no}/real-time-log?offset=&length=`.
+pub fn decode_real_time_log(body: &str) -> Result<RealTimeLog, DecodeError> {
+    const WHAT: &str = "CodeArts real-time log";
+    let v = json::parse(WHAT, body)?;
+    let o = result(root(WHAT, &v)?)?;
+    Ok(RealTimeLog {
+        content: o.opt_str("content")?.unwrap_or_default(),
+        has_more: o.opt_bool("has_more_data")?.unwrap_or(false),
+        next_offset: o.opt_i64("offset")?,
+        current_offset: o.opt_i64("current_offset")?,
+    })
+}
+
+/// ShowJobStatus, `/v3/jobs/{job_id}/status`: `{"result": true}` while the task runs.
+pub fn decode_job_status(body: &str) -> Result<bool, DecodeError> {
+    const WHAT: &str = "CodeArts job status";
+    let v = json::parse(WHAT, body)?;
+    let o = root(WHAT, &v)?;
+    o.opt_bool("result")?.ok_or_else(|| missing(WHAT, "result"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn fixture(name: &str) -> String {
+        let path = format!(
+            "{}/tests/fixtures/huawei/{name}.json",
+            env!("CARGO_MANIFEST_DIR")
+        );
+        std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
+    }
+
+    const T_18_49: f64 = 1_727_147_929.0; // 2024-09-24T03:18:49Z
+
+    #[test]
+    fn full_stages_example_in_sequence_order() {
+        let stages = decode_full_stages(&fixture("codearts-full-stages")).unwrap();
+        let names: Vec<_> = stages.iter().map(|s| s.display_name.as_str()).collect();
+        assert_eq!(
+            names,
+            ["initial", "Cache Check", "Code CheckOut", "Maven", "final"]
+        );
+        let keys: Vec<_> = stages.iter().map(|s| s.key.as_str()).collect();
+        assert_eq!(keys, ["initial", "stage1", "stage2", "stage3", "final"]);
+        let seq: Vec<_> = stages.iter().map(|s| s.sequence).collect();
+        assert_eq!(seq, [Some(0), Some(1), Some(2), Some(3), Some(4)]);
+        for s in &stages {
+            assert_eq!(s.status, Status::Cancelled, "{}", s.key);
+            assert_eq!(s.system_label(), "ABORTED (8)");
+            assert_eq!(s.finish_time, Some(T_18_49 + 10.0));
+            assert_eq!(s.log_status, None);
+            assert!(s.steps.is_empty());
+            assert_eq!(
+                s.build_record_id.as_deref(),
+                Some("94baa8ec-fd3f-4cae-81af-b24385a7220f")
+            );
+            assert_eq!(s.execution_id.as_deref(), Some("j_fDyt05ip"));
+        }
+        let initial = &stages[0];
+        assert_eq!(initial.id, "a2866f49-76f6-4aa1-b26b-f91b2f95e2e7");
+        assert_eq!(initial.name, "initial");
+        assert_eq!(initial.node_id.as_deref(), Some("9"));
+        assert_eq!(initial.create_time, Some(T_18_49));
+        assert_eq!(initial.schedule_time, Some(T_18_49));
+        assert_eq!(initial.queued_time, Some(T_18_49 + 1.0));
+        assert_eq!(initial.start_time, Some(T_18_49 + 2.0));
+        assert_eq!(initial.duration_secs, Some(10.0));
+        assert_eq!(initial.build_duration_secs, Some(9.0));
+        assert_eq!(initial.pending_duration_secs, Some(1.0));
+        let maven = &stages[3];
+        assert_eq!(
+            (maven.name.as_str(), maven.node_id.clone()),
+            ("stage3", None)
+        );
+        assert_eq!(maven.duration_secs, Some(0.0));
+    }
+
+    #[test]
+    fn shuffled_stage_maps_come_out_in_sequence_order() {
+        let stage =
+            |seq: i64| json!({"id": format!("id{seq}"), "status": "SUCCESS", "sequence": seq});
+        let body = json!({"status": "success", "error": null, "result": {"build_stages": {
+            "a": stage(3), "b": stage(0), "c": {"id": "none", "status": "RUNNING"},
+            "d": stage(10), "e": stage(2), "f": stage(1)
+        }}})
+        .to_string();
+        let ids: Vec<_> = decode_full_stages(&body)
+            .unwrap()
+            .into_iter()
+            .map(|s| s.id)
+            .collect();
+        assert_eq!(ids, ["id0", "id1", "id2", "id3", "id10", "none"]);
+    }
+
+    #[test]
+    fn cascaded_stages_carry_sorted_steps_and_string_sequences() {
+        let stages = decode_full_stages(&fixture("codearts-full-stages-cascade")).unwrap();
+        let names: Vec<_> = stages.iter().map(|s| s.display_name.as_str()).collect();
+        assert_eq!(names, ["initial", "Build", "final"]);
+        assert_eq!(stages[0].node_id.as_deref(), Some("9"));
+        assert_eq!(stages[1].node_id.as_deref(), Some("12"));
+        let build = &stages[1];
+        assert_eq!(build.status, Status::Success);
+        assert_eq!(build.system_label(), "SUCCESS (5)");
+        assert_eq!(build.start_time, Some(1_723_401_065.0)); // 2024-08-12T02:31:05+0800
+        assert_eq!(build.pending_duration_secs, Some(3.0));
+        let steps: Vec<_> = build
+            .steps
+            .iter()
+            .map(|s| s.display_name.as_str())
+            .collect();
+        assert_eq!(steps, ["Code CheckOut", "Maven"]);
+        assert_eq!(build.steps[0].name, "checkout");
+        assert_eq!(build.steps[0].key, "");
+        assert_eq!(build.steps[1].build_duration_secs, Some(100.0));
+        assert!(stages[0].steps.is_empty());
+    }
+
+    #[test]
+    fn record_info_v3_example() {
+        let r = decode_record_info(&fixture("codearts-record-info-v3")).unwrap();
+        assert_eq!(
+            r.build_record_id.as_deref(),
+            Some("9d6169b9-022d-458c-9dc8-48cc94cc4083")
+        );
+        assert_eq!(r.build_no, Some(532));
+        assert_eq!(r.daily_build_num.as_deref(), Some("20221011.29"));
+        assert_eq!(r.repo_name.as_deref(), Some("maven"));
+        assert_eq!(r.repo_id.as_deref(), Some("2111616838"));
+        assert_eq!(r.branch.as_deref(), Some("buildflow_env"));
+        assert_eq!((r.tag.clone(), r.commit.clone()), (None, None));
+        assert_eq!(r.trigger_type.as_deref(), Some("MANUAL"));
+        assert_eq!(r.build_type.as_deref(), Some("branch"));
+        assert_eq!(r.status, Status::Success);
+        assert_eq!(r.system_label(), "SUCCESS");
+        assert_eq!(r.create_time, Some(1_665_476_922.0)); // 2022-10-11T08:28:42Z
+        assert_eq!(r.start_time, Some(1_665_476_927.0));
+        assert_eq!(r.finish_time, Some(1_665_477_027.0));
+        assert_eq!(r.runnable_time, Some(1_665_476_164.0));
+        assert_eq!(r.duration_secs, Some(100.068));
+        assert_eq!(r.use_private_slave, Some(false));
+        assert_eq!(r.region.as_deref(), Some("cn-north-7"));
+        assert_eq!(r.build_config_type.as_deref(), Some("YAML"));
+        assert_eq!(r.parent_record_id, None);
+    }
+
+    #[test]
+    fn record_info_v1_and_camel_case() {
+        let v1 = decode_record_info(&fixture("codearts-record-info-v1")).unwrap();
+        assert_eq!(v1.status, Status::Failure);
+        assert_eq!(v1.build_no, Some(61));
+        assert_eq!(v1.duration_secs, Some(10.0));
+        assert_eq!(v1.start_time, Some(T_18_49 + 2.0));
+        assert_eq!(v1.use_private_slave, Some(true));
+        assert_eq!(
+            v1.commit_message.as_deref(),
+            Some("fix: flaky integration test")
+        );
+        assert_eq!(
+            v1.err_msg.as_deref(),
+            Some("mvn package exited with code 1")
+        );
+
+        let camel = decode_record_info(&fixture("codearts-record-info-v3-camelcase")).unwrap();
+        assert_eq!(
+            camel.build_record_id.as_deref(),
+            Some("9d6169b9-022d-458c-9dc8-48cc94cc4083")
+        );
+        assert_eq!(
+            camel.codeci_job_id.as_deref(),
+            Some("68491d9bc97b4774adb93e29b46d2dc6")
+        );
+        assert_eq!(camel.build_no, Some(533));
+        assert_eq!(camel.daily_build_num.as_deref(), Some("20240812.2"));
+        assert_eq!(camel.repo_id.as_deref(), Some("2111616838"));
+        assert_eq!(camel.tag.as_deref(), Some("v1.4.0"));
+        assert_eq!(camel.status, Status::Running);
+        assert_eq!(camel.create_time, Some(1_723_401_061.0));
+        assert_eq!(camel.finish_time, None);
+        assert_eq!(camel.duration_secs, Some(4.5005));
+        assert_eq!(camel.build_config_type.as_deref(), Some("YAML"));
+    }
+
+    #[test]
+    fn build_record_with_java_dates() {
+        let b = decode_build_record(&fixture("codearts-build-record")).unwrap();
+        assert_eq!(b.id, "94baa8ec-fd3f-4cae-81af-b24385a7220f");
+        assert_eq!(b.status, Status::Success);
+        assert_eq!(b.system_label(), "SUCCESS (5)");
+        assert_eq!(b.create_time, Some(1_719_390_309.0)); // Wed Jun 26 16:25:09 CST 2024
+        assert_eq!(b.finish_time, Some(1_719_390_462.0));
+        assert_eq!(b.duration_secs, Some(153.0));
+        assert_eq!(b.build_duration_secs, Some(150.0));
+        assert_eq!(b.pending_duration_secs, Some(3.0));
+        assert_eq!(b.build_no, Some(6463));
+        assert_eq!(b.daily_build_number.as_deref(), Some("20240626.1"));
+        assert_eq!(b.parameters.len(), 2);
+        assert!(b.parameters[1].secret);
+        assert_eq!(b.parameters[1].value.as_deref(), Some("******"));
+        assert_eq!(b.parameters[0].kind.as_deref(), Some("string"));
+        let t = b.record_type.unwrap();
+        assert_eq!(t.record_type.as_deref(), Some("JOB"));
+        assert_eq!((t.rerun, t.is_rerun), (Some(false), Some(false)));
+        assert_eq!(b.branch.as_deref(), Some("master"));
+        assert_eq!(b.group_name, None);
+    }
+
+    #[test]
+    fn history_as_list_object_or_with_period_fields() {
+        let h = decode_history(&fixture("codearts-history")).unwrap();
+        assert_eq!(h.total, Some(2));
+        let numbers: Vec<_> = h.records.iter().map(|r| r.build_number).collect();
+        assert_eq!(numbers, [Some(62), Some(61)]);
+        assert_eq!(h.records[0].status, Status::Failure);
+        assert_eq!(h.records[0].system_label(), "FAILURE");
+        assert_eq!(h.records[0].start_time, Some(1_609_320_807.0));
+        assert_eq!(h.records[0].end_time, Some(1_609_320_902.0));
+        assert_eq!(h.records[1].status, Status::Success);
+
+        let one = decode_history(&fixture("codearts-history-object")).unwrap();
+        assert_eq!(one.records.len(), 1);
+        assert_eq!(one.records[0].build_number, Some(63));
+        assert_eq!(one.records[0].status, Status::Cancelled);
+        assert_eq!(one.records[0].end_time, None);
+
+        let period = decode_history(&fixture("codearts-period-history")).unwrap();
+        assert_eq!(period.records[0].trigger_type.as_deref(), Some("定时触发"));
+        assert_eq!(period.records[0].start_time, Some(1_725_073_082.0));
+        assert_eq!(period.records[1].commit_id, None);
+        assert_eq!(period.records[1].executor.as_deref(), Some("devuser"));
+
+        let map = json!({"history_records": {"a": {"build_number": 2}, "b": {"build_number": 1}}});
+        assert_eq!(decode_history(&map.to_string()).unwrap().records.len(), 2);
+        let empty = decode_history(r#"{"history_records": [], "total": 0}"#).unwrap();
+        assert!(empty.records.is_empty());
+    }
+
+    #[test]
+    fn running_status() {
+        let r = decode_running_status(&fixture("codearts-running-status")).unwrap();
+        assert!(r.is_running);
+        assert_eq!(r.last_build_no, Some(63));
+        assert_eq!(r.status, Status::Queued);
+        assert_eq!(r.system_label(), "InQueue, running");
+        let f = decode_running_status(&fixture("codearts-running-status-finished")).unwrap();
+        assert!(!f.is_running);
+        assert_eq!(f.status, Status::Unknown("Finished".into()));
+        assert_eq!(f.system_label(), "Finished");
+        assert_eq!(
+            f.last_job_id.as_deref(),
+            Some("cb5fa20de5fd4cf8be681d4bd6fdd2f6")
+        );
+    }
+
+    #[test]
+    fn job_list_with_jenkins_colours_and_millisecond_times() {
+        let l = decode_jobs(&fixture("codearts-jobs")).unwrap();
+        assert_eq!(l.total, Some(3));
+        let statuses: Vec<_> = l.jobs.iter().map(|j| j.status.clone()).collect();
+        assert_eq!(
+            statuses,
+            [Status::Success, Status::Cancelled, Status::Pending]
+        );
+        assert_eq!(l.jobs[0].name, "java-maven-demo");
+        assert_eq!(l.jobs[0].last_build_time, Some(1_608_004_535.0));
+        assert_eq!(l.jobs[0].health_score, Some(100.0));
+        assert_eq!(l.jobs[0].system_label(), "blue");
+        assert_eq!(l.jobs[1].last_build_time, Some(1_703_554_641.0));
+        assert_eq!(l.jobs[2].last_build_time, None);
+        assert_eq!(l.jobs[2].health_score, None);
+        assert!(l.jobs[2].disabled);
+        assert!(decode_jobs("{}").is_err());
+    }
+
+    #[test]
+    fn real_time_log_windows() {
+        let l = decode_real_time_log(&fixture("codearts-real-time-log")).unwrap();
+        assert!(l.has_more);
+        assert_eq!((l.current_offset, l.next_offset), (Some(2048), Some(2310)));
+        assert!(l
+            .content
+            .starts_with("[2023/12/21 15:44:18.743 GMT+08:00] [INFO] [Maven构建"));
+        assert_eq!(l.content.lines().count(), 2);
+        let e = decode_real_time_log(&fixture("codearts-real-time-log-empty")).unwrap();
+        assert_eq!(e.content, "");
+        assert!(e.has_more);
+    }
+
+    #[test]
+    fn job_status_example() {
+        assert!(decode_job_status(&fixture("codearts-job-status")).unwrap());
+        assert!(!decode_job_status(r#"{"result": false}"#).unwrap());
+        assert_eq!(decode_job_status("{}").unwrap_err().field, "result");
+    }
+
+    #[test]
+    fn failure_envelopes_become_errors_even_with_http_200() {
+        let body = fixture("codearts-envelope-fail-object");
+        let e = envelope_error(&body).unwrap();
+        assert_eq!(e.code.as_deref(), Some("DEV.CB.0510001"));
+        assert_eq!(e.message.as_deref(), Some("Build record not found"));
+        let d = decode_full_stages(&body).unwrap_err();
+        assert_eq!(d.field, "status");
+        assert_eq!(
+            d.to_string(),
+            "cannot read CodeArts build stages field `status`: the server reported a failure: \
+             DEV.CB.0510001: Build record not found"
+        );
+
+        let s = envelope_error(&fixture("codearts-envelope-fail-string")).unwrap();
+        assert_eq!(
+            (s.code, s.message.as_deref()),
+            (None, Some("record does not exist"))
+        );
+
+        let legacy = fixture("codearts-record-info-legacy-fail");
+        let l = envelope_error(&legacy).unwrap();
+        assert_eq!(l.code.as_deref(), Some("CB.00060201"));
+        assert_eq!(l.message.as_deref(), Some("job id invalid"));
+        assert_eq!(decode_record_info(&legacy).unwrap_err().field, "success");
+
+        let nested = envelope_error(&fixture("error-nested-dev-ch")).unwrap();
+        assert_eq!(nested.code.as_deref(), Some("DEV.CH.10001"));
+
+        let bare = fixture("codearts-error-invalid-param");
+        assert_eq!(
+            envelope_error(&bare).unwrap().code.as_deref(),
+            Some("CB.00060200")
+        );
+        assert_eq!(decode_jobs(&bare).unwrap_err().field, "error_code");
+
+        let quiet = envelope_error(r#"{"status":"fail","error":null,"result":null}"#).unwrap();
+        assert_eq!(quiet.code, None);
+        assert_eq!(
+            quiet.message.as_deref(),
+            Some("the server answered status: \"fail\" without details")
+        );
+
+        // Success envelopes, bare bodies and non-JSON are not failures.
+        for ok in [
+            "codearts-full-stages",
+            "codearts-record-info-v3",
+            "codearts-history",
+            "codearts-job-status",
+            "servicestage-phases",
+        ] {
+            assert_eq!(envelope_error(&fixture(ok)), None, "{ok}");
+        }
+        assert_eq!(envelope_error("<html>502</html>"), None);
+        assert_eq!(envelope_error(r#"{"status":"FAILED","id":"x"}"#), None);
+    }
+
+    #[test]
+    fn error_bodies_in_every_huawei_shape() {
+        let e = parse_error(&fixture("codearts-error-invalid-param"));
+        assert_eq!(
+            (e.code.as_deref(), e.message.as_deref(), e.request_id),
+            (Some("CB.00060200"), Some("Invalid param"), None)
+        );
+        let apig = parse_error(&fixture("codearts-error-apig-request-id"));
+        assert_eq!(apig.code.as_deref(), Some("APIG.0301"));
+        assert_eq!(
+            apig.request_id.as_deref(),
+            Some("5b0b5a6e1d7c4c0f9d7e2c1b3a4f5e6d")
+        );
+        let nested = parse_error(&fixture("error-nested-dev-ch"));
+        assert_eq!(nested.code.as_deref(), Some("DEV.CH.10001"));
+        assert_eq!(nested.message.as_deref(), Some("Param invalid"));
+        let ss = parse_error(&fixture("servicestage-error"));
+        assert_eq!(ss.code.as_deref(), Some("SVCSTG.CPE.5004401"));
+        assert_eq!(
+            ss.message.as_deref(),
+            Some("Build job instance not found: build_id 0b4c7f1e does not exist")
+        );
+        let legacy = parse_error(&fixture("codearts-record-info-legacy-fail"));
+        assert_eq!(legacy.code.as_deref(), Some("CB.00060201"));
+
+        let camel = parse_error(r#"{"errorCode":"X.1","errorMsg":"m"}"#);
+        assert_eq!(
+            (camel.code.as_deref(), camel.message.as_deref()),
+            (Some("X.1"), Some("m"))
+        );
+        let plain = parse_error(r#"{"code":401,"message":"The token must be updated"}"#);
+        assert_eq!(plain.code.as_deref(), Some("401"));
+        let list = parse_error(r#"{"errors":[{"code":"E1","message":"first"}]}"#);
+        assert_eq!(list.code.as_deref(), Some("E1"));
+        let msg_only = parse_error(r#"{"error_msg":"only a message"}"#);
+        assert_eq!(
+            (msg_only.code, msg_only.message.as_deref()),
+            (None, Some("only a message"))
+        );
+        let top_wins = parse_error(r#"{"error_code":"A","error_msg":"a","error":{"code":"B"}}"#);
+        assert_eq!(top_wins.code.as_deref(), Some("A"));
+
+        assert_eq!(parse_error("Bad Gateway"), ServerError::default());
+        assert_eq!(parse_error(""), ServerError::default());
+        assert_eq!(parse_error("[1,2]"), ServerError::default());
+        assert_eq!(
+            parse_error(r#"{"error_code":"","error_msg":""}"#),
+            ServerError::default()
+        );
+    }
+
+    #[test]
+    fn statuses_map_onto_the_shared_vocabulary() {
+        let cases: &[(Option<&str>, Option<i64>, Status)] = &[
+            (Some("SUCCESS"), Some(5), Status::Success),
+            (Some("ABORTED"), Some(8), Status::Cancelled),
+            (None, Some(5), Status::Success),
+            (None, Some(8), Status::Cancelled),
+            (Some("FAILED"), None, Status::Failure),
+            (Some("FAILURE"), None, Status::Failure),
+            (Some("RUNNING"), None, Status::Running),
+            (Some("QUEUED"), None, Status::Queued),
+            (Some("PENDING"), None, Status::Pending),
+            (Some("INIT"), None, Status::Pending),
+            (Some("SCHEDULE_FAILURE"), None, Status::Exception),
+            (Some("TIMEOUT"), None, Status::Timeout),
+            (Some("success"), None, Status::Success),
+            (Some("error"), None, Status::Failure),
+            (Some("running"), None, Status::Running),
+            (Some(""), None, Status::Pending),
+            (Some("blue"), None, Status::Success),
+            (Some("red"), None, Status::Failure),
+            (Some("aborted"), None, Status::Cancelled),
+            (Some("yellow"), None, Status::Warnings),
+            (Some("blue_anime"), None, Status::Running),
+            (Some("notbuilt"), None, Status::Pending),
+            (Some("InQueue"), None, Status::Queued),
+            (Some(" Success "), None, Status::Success),
+            (Some("Finished"), None, Status::Unknown("Finished".into())),
+            (Some("WEIRD"), Some(5), Status::Success),
+            (Some("WEIRD"), Some(3), Status::Unknown("WEIRD".into())),
+            (Some(""), Some(3), Status::Unknown("3".into())),
+            (None, Some(42), Status::Unknown("42".into())),
+            (None, None, Status::Unknown("no status".into())),
+            // The text decides when both are known.
+            (Some("FAILED"), Some(5), Status::Failure),
+        ];
+        for (text, code, want) in cases {
+            assert_eq!(&status(*text, *code), want, "{text:?} {code:?}");
+        }
+        assert_eq!(system_label(Some("SUCCESS"), Some(5)), "SUCCESS (5)");
+        assert_eq!(system_label(None, Some(8)), "ABORTED (8)");
+        assert_eq!(system_label(None, Some(3)), "status code 3");
+        assert_eq!(system_label(Some(""), None), "not run");
+        assert_eq!(system_label(None, None), "no status");
+        assert_eq!(system_label(Some("blue"), None), "blue");
+    }
+
+    #[test]
+    fn odd_shapes_and_bad_bodies() {
+        let e = decode_full_stages("{\"result\": {").unwrap_err();
+        assert!(
+            e.to_string()
+                .starts_with("cannot read CodeArts build stages: malformed JSON"),
+            "{e}"
+        );
+        assert_eq!(decode_full_stages("[]").unwrap_err().field, "");
+        assert_eq!(
+            decode_full_stages(r#"{"status":"success"}"#)
+                .unwrap_err()
+                .field,
+            "result"
+        );
+        // A queued build may have no stages yet.
+        let none = decode_full_stages(r#"{"status":"success","result":{"build_stages":null}}"#);
+        assert_eq!(none.unwrap(), vec![]);
+        let bad = json!({"status":"success","result":{"build_stages":{
+            "stage1": {"id": "x", "start_time": "not a time"}}}});
+        let e = decode_full_stages(&bad.to_string()).unwrap_err();
+        assert_eq!(e.field, "build_stages.stage1.start_time");
+        let bad = json!({"status":"success","result":{"build_stages":{
+            "s": {"id": "x", "steps": [{"sequence": "first"}]}}}});
+        assert_eq!(
+            decode_full_stages(&bad.to_string()).unwrap_err().field,
+            "build_stages.s.steps[0].sequence"
+        );
+        let bad = json!({"status":"success","result":{"build_stages": 7}});
+        assert_eq!(
+            decode_full_stages(&bad.to_string()).unwrap_err().field,
+            "build_stages"
+        );
+        // Ids and numbers as either type; missing optional fields are None.
+        let odd = json!({"status":"success","result":{"build_stages":{
+            "s": {"id": 17, "sequence": "3", "status_code": "8", "node_id": "n-1",
+                  "duration": "1500", "start_time": 1727147929000_i64}}}});
+        let s = &decode_full_stages(&odd.to_string()).unwrap()[0];
+        assert_eq!(
+            (s.id.as_str(), s.sequence, s.status_code),
+            ("17", Some(3), Some(8))
+        );
+        assert_eq!(s.status, Status::Cancelled);
+        assert_eq!(s.node_id.as_deref(), Some("n-1"));
+        assert_eq!(s.duration_secs, Some(1.5));
+        assert_eq!(s.start_time, Some(T_18_49));
+        assert_eq!((s.finish_time, s.log_status.clone()), (None, None));
+        assert_eq!((s.name.as_str(), s.display_name.as_str()), ("s", "s"));
+        let unknown = json!({"success": true, "result": {"status": "PAUSED"}});
+        let r = decode_record_info(&unknown.to_string()).unwrap();
+        assert_eq!(r.status, Status::Unknown("PAUSED".into()));
+        assert_eq!(r.build_no, None);
+        let e = decode_history(r#"{"history_records":[{"build_number":"x"}]}"#).unwrap_err();
+        assert_eq!(e.field, "history_records[0].build_number");
+        let e = decode_history(r#"{"history_records":{"build_number":"x"}}"#).unwrap_err();
+        assert_eq!(e.field, "history_records.build_number");
+        assert_eq!(
+            decode_jobs(r#"{"jobs":[{"job_name":"x"}]}"#)
+                .unwrap_err()
+                .field,
+            "jobs[0].id"
+        );
+    }
+}
