@@ -45,6 +45,8 @@ pub struct Source {
     /// Base URL: a same-origin path such as `/buildbot/` or an absolute http(s) URL. Always ends in `/`.
     pub url: String,
     pub auth: AuthMode,
+    /// CodeArts: the project whose jobs the overview lists.
+    pub project_id: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -152,12 +154,21 @@ fn parse_source(o: Obj<'_>) -> Result<Source, DecodeError> {
             ))
         }
     };
+    let project_id = o.opt_str("project_id")?.filter(|p| !p.is_empty());
+    if kind == SourceKind::CodeArts && project_id.is_none() {
+        return Err(invalid(
+            &o,
+            "project_id",
+            "a CodeArts source needs the project id whose jobs it lists".into(),
+        ));
+    }
     Ok(Source {
         id,
         kind,
         name,
         url,
         auth,
+        project_id,
     })
 }
 
@@ -206,11 +217,12 @@ mod tests {
         assert_eq!(c.sources[0].url, "https://ci.example/bb/");
         assert_eq!(c.sources[0].auth, AuthMode::None);
         let t = Config::parse(
-            r#"{"sources":[{"id":"c","kind":"codearts","url":"/codearts","auth":"token"},
+            r#"{"sources":[{"id":"c","kind":"codearts","url":"/codearts","auth":"token","project_id":"p1"},
                            {"id":"s","kind":"servicestage","url":"/ss","auth":"proxy"}]}"#,
         )
         .unwrap();
         assert_eq!(t.sources[0].auth, AuthMode::Token);
+        assert_eq!(t.sources[0].project_id.as_deref(), Some("p1"));
         assert_eq!(t.sources[1].kind, SourceKind::ServiceStage);
         assert_eq!(t.sources[1].auth, AuthMode::Proxy);
     }

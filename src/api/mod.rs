@@ -4,6 +4,7 @@ pub mod auth;
 pub mod buildbot;
 pub mod buildbot_ws;
 pub mod http;
+pub mod huawei;
 
 use crate::config::{Config, ConfigError};
 

@@ -1,9 +1,12 @@
-use super::source_by_id;
+use super::codearts::CodeArtsBuild;
+use super::servicestage::ServiceStageBuild;
+use super::{polled_view, source_by_id};
 use crate::api::buildbot::{BuildDetail, BuildbotClient};
 use crate::components::{
-    EmptyState, ErrorPanel, LiveDuration, LiveIndicator, Loading, StatusBadge, StepList, Timestamp,
+    EmptyState, LiveDuration, LiveIndicator, StatusBadge, StepList, Timestamp,
 };
 use crate::config::Source;
+use crate::config::SourceKind;
 use crate::hooks::{set_title, use_live, use_polled};
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -16,8 +19,11 @@ pub fn BuildPage() -> impl IntoView {
     move || {
         let p = params.read();
         let buildid = p.get("buildid").and_then(|s| s.parse::<i64>().ok());
+        let id = p.get("buildid").unwrap_or_default();
         match (source_by_id(p.get("source")), buildid) {
             (Err(msg), _) => view! { <section class="page"><EmptyState title="Unknown source" hint=msg/></section> }.into_any(),
+            (Ok(source), _) if source.kind == SourceKind::CodeArts => view! { <CodeArtsBuild source record_id=id/> }.into_any(),
+            (Ok(source), _) if source.kind == SourceKind::ServiceStage => view! { <ServiceStageBuild source build_id=id/> }.into_any(),
             (_, None) => view! { <section class="page"><EmptyState title="Not a build" hint="The build id in this address is not a number."/></section> }.into_any(),
             (Ok(source), Some(buildid)) => view! { <BuildView source buildid/> }.into_any(),
         }
@@ -56,20 +62,10 @@ fn BuildView(source: Source, buildid: i64) -> impl IntoView {
             ));
         }
     });
-    let body = move || match polled.data.get() {
-        None if polled.error.with(Option::is_none) => {
-            view! { <Loading label="Loading build…"/> }.into_any()
-        }
-        None => ().into_any(),
-        Some(d) => build_view(&source_id, d).into_any(),
-    };
     view! {
         <section class="page">
             <LiveIndicator state=live/>
-            {move || polled.error.get().map(|error| view! {
-                <ErrorPanel error stale=polled.data.with(Option::is_some) on_retry=Callback::new(move |_| polled.refresh())/>
-            })}
-            {body}
+            {polled_view(polled, "Loading build…", move |d| build_view(&source_id, d))}
         </section>
     }
 }

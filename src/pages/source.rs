@@ -1,6 +1,8 @@
-use super::source_by_id;
+use super::codearts::CodeArtsOverview;
+use super::servicestage::ServiceStageOverview;
+use super::{polled_view, source_by_id};
 use crate::api::buildbot::{BuildbotClient, BuilderSummary};
-use crate::components::{BuildTable, EmptyState, ErrorPanel, LiveIndicator, Loading, StatusBadge};
+use crate::components::{BuildTable, EmptyState, LiveIndicator, StatusBadge};
 use crate::config::{Source, SourceKind};
 use crate::hooks::{set_title, use_live, use_polled};
 use leptos::prelude::*;
@@ -13,20 +15,16 @@ const BUILDS_PER_BUILDER: u32 = 10;
 #[component]
 pub fn SourcePage() -> impl IntoView {
     let params = use_params_map();
-    move || {
-        match source_by_id(params.read().get("source")) {
-        Err(msg) => view! { <section class="page"><EmptyState title="Unknown source" hint=msg/></section> }.into_any(),
+    move || match source_by_id(params.read().get("source")) {
+        Err(msg) => {
+            view! { <section class="page"><EmptyState title="Unknown source" hint=msg/></section> }
+                .into_any()
+        }
         Ok(source) => match source.kind {
             SourceKind::Buildbot => view! { <BuildbotOverview source/> }.into_any(),
-            _ => view! {
-                <section class="page">
-                    <h1>{source.name.clone()}</h1>
-                    <EmptyState title="Not supported yet" hint=format!("{} sources are not supported by this version of buildscope.", source.kind.label())/>
-                </section>
-            }
-            .into_any(),
+            SourceKind::CodeArts => view! { <CodeArtsOverview source/> }.into_any(),
+            SourceKind::ServiceStage => view! { <ServiceStageOverview source/> }.into_any(),
         },
-    }
     }
 }
 
@@ -50,35 +48,23 @@ fn BuildbotOverview(source: Source) -> impl IntoView {
     let live = use_live(ws_url, vec!["builds/*/*".to_string()], polled);
     let filter = RwSignal::new(String::new());
     let source_id = source.id.clone();
-    let body = move || {
-        let source_id = source_id.clone();
-        match polled.data.get() {
-            None if polled.error.with(Option::is_none) => {
-                view! { <Loading label="Loading builders…"/> }.into_any()
-            }
-            None => ().into_any(),
-            Some(list) if list.is_empty() => view! {
-                <EmptyState title="No builders" hint="This master has no builders configured."/>
-            }
-            .into_any(),
-            Some(list) => {
-                let needle = filter.get().to_lowercase();
-                let shown: Vec<_> = list
-                    .into_iter()
-                    .filter(|s| {
-                        needle.is_empty() || s.builder.name.to_lowercase().contains(&needle)
-                    })
-                    .collect();
-                if shown.is_empty() {
-                    return view! { <EmptyState title="No matching builders" hint="Clear the filter to see all builders."/> }.into_any();
-                }
-                shown
-                    .into_iter()
-                    .map(|s| builder_section(source_id.clone(), s))
-                    .collect_view()
-                    .into_any()
-            }
+    let render = move |list: Vec<BuilderSummary>| {
+        if list.is_empty() {
+            return view! { <EmptyState title="No builders" hint="This master has no builders configured."/> }.into_any();
         }
+        let needle = filter.get().to_lowercase();
+        let shown: Vec<_> = list
+            .into_iter()
+            .filter(|s| needle.is_empty() || s.builder.name.to_lowercase().contains(&needle))
+            .collect();
+        if shown.is_empty() {
+            return view! { <EmptyState title="No matching builders" hint="Clear the filter to see all builders."/> }.into_any();
+        }
+        shown
+            .into_iter()
+            .map(|s| builder_section(source_id.clone(), s))
+            .collect_view()
+            .into_any()
     };
     view! {
         <section class="page">
@@ -92,10 +78,7 @@ fn BuildbotOverview(source: Source) -> impl IntoView {
                         on:input=move |ev| filter.set(event_target_value(&ev))/>
                 </label>
             </div>
-            {move || polled.error.get().map(|error| view! {
-                <ErrorPanel error stale=polled.data.with(Option::is_some) on_retry=Callback::new(move |_| polled.refresh())/>
-            })}
-            {body}
+            {polled_view(polled, "Loading builders…", render)}
         </section>
     }
 }

@@ -1,0 +1,173 @@
+//! Clients for Huawei Cloud CodeArts Build and ServiceStage (historical Build APIs), over the
+//! shared HTTP helper. Both answer failures inside HTTP 200 envelopes too, so their endpoints
+//! check envelopes; error bodies in every Huawei shape go through one parser.
+
+use super::http::Endpoint;
+use crate::codearts::{
+    self, BuildRecord, History, JobList, RealTimeLog, RecordInfo, RunningStatus, Stage,
+};
+use crate::config::Source;
+use crate::error::{ApiError, ErrorKind};
+use crate::servicestage::{self, BuildList, BuildLog, Phase};
+
+/// Query values are percent-encoded so ids from the server cannot change the request.
+fn q(s: &str) -> String {
+    js_sys::encode_uri_component(s)
+        .as_string()
+        .unwrap_or_default()
+}
+
+#[derive(Clone)]
+pub struct CodeArtsClient {
+    base: String,
+    endpoint: Endpoint,
+}
+
+impl CodeArtsClient {
+    pub fn new(source: &Source) -> Self {
+        CodeArtsClient {
+            base: source.url.clone(),
+            endpoint: Endpoint::for_source(source, codearts::parse_error)
+                .with_envelope_check(codearts::envelope_error),
+        }
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("{}{}", self.base, path)
+    }
+
+    /// Jobs of a project (ShowJobListByProjectId).
+    pub async fn jobs(
+        &self,
+        project_id: &str,
+        page_index: u32,
+        page_size: u32,
+    ) -> Result<JobList, ApiError> {
+        let url = self.url(&format!(
+            "v3/{}/jobs?page_index={page_index}&page_size={page_size}",
+            q(project_id)
+        ));
+        self.endpoint.get(&url, codearts::decode_jobs).await
+    }
+
+    /// Build history of a job; `page` is a page index (ShowListHistory), `interval` in days (≤ 30).
+    pub async fn history(
+        &self,
+        job_id: &str,
+        page: u32,
+        limit: u32,
+        interval_days: u32,
+    ) -> Result<History, ApiError> {
+        let url = self.url(&format!(
+            "v3/jobs/{}/history?offset={page}&limit={limit}&interval={interval_days}",
+            q(job_id)
+        ));
+        self.endpoint.get(&url, codearts::decode_history).await
+    }
+
+    /// Whether a job is running and its last build (ShowRunningStatus).
+    pub async fn running_status(&self, job_id: &str) -> Result<RunningStatus, ApiError> {
+        let url = self.url(&format!("v1/job/{}/running-status", q(job_id)));
+        self.endpoint
+            .get(&url, codearts::decode_running_status)
+            .await
+    }
+
+    /// Stages of a build record, ordered by `sequence`; `cascade` adds their steps.
+    pub async fn full_stages(
+        &self,
+        record_id: &str,
+        cascade: bool,
+    ) -> Result<Vec<Stage>, ApiError> {
+        let url = self.url(&format!(
+            "v1/record/{}/full-stages?cascade={cascade}",
+            q(record_id)
+        ));
+        self.endpoint.get(&url, codearts::decode_full_stages).await
+    }
+
+    /// A build record by id (ShowBuildRecord): repository, branch, revision, numbers, durations.
+    pub async fn build_record(&self, record_id: &str) -> Result<BuildRecord, ApiError> {
+        let url = self.url(&format!("v1/record/{}/info", q(record_id)));
+        self.endpoint.get(&url, codearts::decode_build_record).await
+    }
+
+    /// Record info by job + build number: the v1 API, falling back to the deprecated v3 one
+    /// where v1 is not served (404).
+    pub async fn record_info(&self, job_id: &str, build_no: i64) -> Result<RecordInfo, ApiError> {
+        let v1 = self.url(&format!("v1/record/{}/{build_no}/record-info", q(job_id)));
+        match self.endpoint.get(&v1, codearts::decode_record_info).await {
+            Err(e) if e.kind == ErrorKind::Http && e.status == Some(404) => {
+                let v3 = self.url(&format!("v3/jobs/{}/{build_no}/record-info", q(job_id)));
+                self.endpoint.get(&v3, codearts::decode_record_info).await
+            }
+            other => other,
+        }
+    }
+
+    /// The next part of a running build's log from `offset` (DownloadRealTimeLog).
+    pub async fn real_time_log(
+        &self,
+        job_id: &str,
+        build_no: i64,
+        offset: i64,
+    ) -> Result<RealTimeLog, ApiError> {
+        let url = self.url(&format!(
+            "v3/jobs/{}/{build_no}/real-time-log?offset={offset}",
+            q(job_id)
+        ));
+        self.endpoint
+            .get(&url, codearts::decode_real_time_log)
+            .await
+    }
+}
+
+#[derive(Clone)]
+pub struct ServiceStageClient {
+    base: String,
+    endpoint: Endpoint,
+}
+
+impl ServiceStageClient {
+    pub fn new(source: &Source) -> Self {
+        ServiceStageClient {
+            base: format!("{}assembling/v1/", source.url),
+            endpoint: Endpoint::for_source(source, servicestage::parse_error)
+                .with_envelope_check(codearts::envelope_error),
+        }
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("{}{}", self.base, path)
+    }
+
+    pub async fn jobs(&self, page: u32, per_page: u32) -> Result<servicestage::JobList, ApiError> {
+        let url = self.url(&format!("jobs?page={page}&per_page={per_page}"));
+        self.endpoint.get(&url, servicestage::decode_jobs).await
+    }
+
+    /// Builds of a job; the API requires the job's name as well as its id.
+    pub async fn builds(&self, job_id: &str, job_name: &str) -> Result<BuildList, ApiError> {
+        let url = self.url(&format!("jobs/{}/builds?name={}", q(job_id), q(job_name)));
+        self.endpoint.get(&url, servicestage::decode_builds).await
+    }
+
+    pub async fn build(&self, build_id: &str) -> Result<servicestage::Build, ApiError> {
+        let url = self.url(&format!("builds/{}", q(build_id)));
+        self.endpoint.get(&url, servicestage::decode_build).await
+    }
+
+    /// The six phases, in their canonical order.
+    pub async fn phases(&self, build_id: &str) -> Result<Vec<Phase>, ApiError> {
+        let url = self.url(&format!("builds/{}/phases", q(build_id)));
+        self.endpoint.get(&url, servicestage::decode_phases).await
+    }
+
+    /// The build log from byte `from`; `next` in the answer is where to continue.
+    pub async fn log(&self, build_id: &str, from: i64) -> Result<BuildLog, ApiError> {
+        let url = self.url(&format!("builds/{}/logs?from={from}", q(build_id)));
+        self.endpoint
+            .get(&url, servicestage::decode_build_log)
+            .await
+    }
+}

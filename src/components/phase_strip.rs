@@ -1,0 +1,26 @@
+use super::StatusBadge;
+use crate::servicestage::{system_label, Phase};
+use leptos::prelude::*;
+
+/// ServiceStage's six build phases in order, each with its own state; the state word is the
+/// badge's system label so all nine states stay distinct.
+#[component]
+pub fn PhaseStrip(phases: Vec<Phase>) -> impl IntoView {
+    view! {
+        <ol class="phases" aria-label="Build phases">
+            {phases
+                .into_iter()
+                .map(|p| {
+                    let key = p.status.key();
+                    view! {
+                        <li class=format!("phase phase--{key}") data-status=key data-state=p.state.clone()>
+                            <span class="phase__name">{p.name.clone()}</span>
+                            <StatusBadge status=p.status.clone() system_label=system_label(&p.state)/>
+                            <span class="phase__state muted">{p.state.clone()}</span>
+                        </li>
+                    }
+                })
+                .collect_view()}
+        </ol>
+    }
+}

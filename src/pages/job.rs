@@ -1,0 +1,33 @@
+use super::codearts::CodeArtsJob;
+use super::servicestage::ServiceStageJob;
+use super::source_by_id;
+use crate::components::EmptyState;
+use crate::config::SourceKind;
+use leptos::prelude::*;
+use leptos_router::hooks::{use_params_map, use_query_map};
+
+/// `/s/:source/jobs/:job`: the builds of one CodeArts or ServiceStage job. ServiceStage needs the
+/// job's name too (`?name=`), because its builds API requires it.
+#[component]
+pub fn JobPage() -> impl IntoView {
+    let params = use_params_map();
+    let query = use_query_map();
+    move || {
+        let p = params.read();
+        let job = p.get("job").unwrap_or_default();
+        match source_by_id(p.get("source")) {
+            Err(msg) => view! { <section class="page"><EmptyState title="Unknown source" hint=msg/></section> }.into_any(),
+            Ok(source) => match source.kind {
+                SourceKind::CodeArts => view! { <CodeArtsJob source job_id=job/> }.into_any(),
+                SourceKind::ServiceStage => {
+                    let name = query.read().get("name").unwrap_or_else(|| job.clone());
+                    view! { <ServiceStageJob source job_id=job job_name=name/> }.into_any()
+                }
+                SourceKind::Buildbot => view! {
+                    <section class="page"><EmptyState title="Not a job" hint="Buildbot sources list builders on their overview page."/></section>
+                }
+                .into_any(),
+            },
+        }
+    }
+}
