@@ -3,9 +3,10 @@
 #![cfg(target_arch = "wasm32")]
 
 use buildscope::buildbot::{decode_builds, decode_steps};
-use buildscope::components::{BuildTable, ErrorPanel, StatusBadge, StepList};
+use buildscope::components::{BuildTable, ErrorPanel, PhaseStrip, StageMap, StatusBadge, StepList};
 use buildscope::error::{ApiError, ErrorKind};
 use buildscope::status::Status;
+use buildscope::{codearts, servicestage};
 use leptos::prelude::*;
 use leptos_router::components::Router;
 use wasm_bindgen::JsCast;
@@ -188,4 +189,84 @@ async fn error_panel_names_source_status_code_and_offers_retry() {
     leptos::task::tick().await;
     assert_eq!(retried.get_untracked(), 1);
     root.remove();
+}
+
+#[wasm_bindgen_test]
+fn stage_map_follows_sequence_not_map_order() {
+    let stages =
+        codearts::decode_full_stages(include_str!("fixtures/huawei/codearts-full-stages.json"))
+            .unwrap();
+    let expected: Vec<String> = stages.iter().map(|s| s.display_name.clone()).collect();
+    let root = mount(move || view! { <StageMap stages/> });
+    let names: Vec<String> = all(&root, "li.stage .stage__name")
+        .iter()
+        .map(text)
+        .collect();
+    assert_eq!(names, expected);
+    assert_eq!(names.first().map(String::as_str), Some("initial"));
+    assert_eq!(names.last().map(String::as_str), Some("final"));
+    let seqs: Vec<i64> = all(&root, "li.stage")
+        .iter()
+        .filter_map(|li| li.get_attribute("data-sequence")?.parse().ok())
+        .collect();
+    assert!(seqs.windows(2).all(|w| w[0] <= w[1]), "{seqs:?}");
+    // ABORTED (8) reads as Cancelled, with the system's own words on hover.
+    let badge = one(&root, "li.stage .badge");
+    assert_eq!(text(&one(&badge, ".badge__text")), "Cancelled");
+    assert_eq!(badge.get_attribute("title").as_deref(), Some("ABORTED (8)"));
+    root.remove();
+}
+
+#[wasm_bindgen_test]
+fn phase_strip_shows_six_phases_in_order_and_nine_distinct_states() {
+    let phases =
+        servicestage::decode_phases(include_str!("fixtures/huawei/servicestage-phases.json"))
+            .unwrap();
+    let root = mount(move || view! { <PhaseStrip phases/> });
+    let names: Vec<String> = all(&root, "li.phase .phase__name")
+        .iter()
+        .map(text)
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "Init",
+            "Download",
+            "PreProcess",
+            "Build",
+            "Artifact",
+            "PostProcess"
+        ]
+    );
+    root.remove();
+
+    let states = [
+        "NotStarted",
+        "Queuing",
+        "Building",
+        "Pushing",
+        "Successful",
+        "Failed",
+        "Timeout",
+        "Cancel",
+        "Deleted",
+    ];
+    let mut seen = Vec::new();
+    for state in states {
+        let status = servicestage::status(state);
+        let label = servicestage::system_label(state);
+        let root = mount(move || view! { <StatusBadge status system_label=label/> });
+        let badge = one(&root, ".badge");
+        // What a user can tell apart: the word on the badge plus the state it stands for.
+        seen.push((
+            text(&one(&badge, ".badge__text")),
+            badge.get_attribute("title").unwrap_or_default(),
+        ));
+        assert_eq!(badge.get_attribute("title").as_deref(), Some(state));
+        root.remove();
+    }
+    let mut distinct = seen.clone();
+    distinct.sort();
+    distinct.dedup();
+    assert_eq!(distinct.len(), states.len(), "{seen:?}");
 }
