@@ -9,16 +9,18 @@ cd "$ROOT"
 DEMO_DIR=${DEMO_DIR:-$BUILDSCOPE_CACHE/demo}
 export BB_WWW_PORT=${BB_WWW_PORT:-8010} BB_PB_PORT=${BB_PB_PORT:-9989}
 PORT=${PORT:-8080}
+SIM_PORT=${SIM_PORT:-8090}
 export LONG_DURATION=${LONG_DURATION:-600}   # long enough to watch it run
 export BIGLOG_LINES=${BIGLOG_LINES:-200000}
 
 bash scripts/setup.sh
 
-NGINX_PID=""
+NGINX_PID=""; SIM_PID=""
 stop_all() {
     trap - INT TERM EXIT
-    echo; say "stopping nginx and the Buildbot master"
+    echo; say "stopping nginx, the Huawei simulator and the Buildbot master"
     [ -n "$NGINX_PID" ] && kill "$NGINX_PID" 2>/dev/null || true
+    [ -n "$SIM_PID" ] && kill "$SIM_PID" 2>/dev/null || true
     bash harness/buildbot/bb.sh stop "$DEMO_DIR" || true
 }
 trap stop_all EXIT
@@ -31,11 +33,14 @@ if [ "${DEMO_TRIGGER:-1}" = 1 ]; then
     bash harness/buildbot/bb.sh trigger "$DEMO_DIR" &
 fi
 
-say "release build (trunk build --release)"
+say "release build (trunk build --release) and the Huawei simulator"
 trunk build --release
+cargo build --release -q -p buildscope-sim
+"$CARGO_TARGET_DIR/release/buildscope-sim" --listen "127.0.0.1:$SIM_PORT" &
+SIM_PID=$!
 
-say "nginx: dist/ + /buildbot/ proxy"
-bash scripts/serve.sh dist "127.0.0.1:$PORT" "127.0.0.1:$BB_WWW_PORT" "$DEMO_DIR/nginx" &
+say "nginx: dist/ + /buildbot/, /codearts/ and /servicestage/ proxies"
+bash scripts/serve.sh dist "127.0.0.1:$PORT" "127.0.0.1:$BB_WWW_PORT" "$DEMO_DIR/nginx" "http://127.0.0.1:$SIM_PORT" &
 NGINX_PID=$!
 sleep 1
 kill -0 "$NGINX_PID" 2>/dev/null || { echo "nginx did not start; see $DEMO_DIR/nginx/error.log"; exit 1; }
@@ -44,6 +49,7 @@ cat <<MSG
 
   buildscope is running:  http://127.0.0.1:$PORT/
   Buildbot's own UI:      http://127.0.0.1:$BB_WWW_PORT/
+  Huawei simulator:       http://127.0.0.1:$SIM_PORT/  (CodeArts Build + ServiceStage, see sim/README.md)
 
   Builds keep arriving for a few minutes (biglog, long-running). Press Ctrl-C to stop everything.
 MSG

@@ -6,8 +6,13 @@ set -euo pipefail
 source "$(dirname "$0")/env.sh"
 DIST=$(realpath "$1"); LISTEN=$2; BUILDBOT=$3; RUNDIR=$(realpath -m "$4"); HUAWEI=${5:-http://127.0.0.1:18090}
 mkdir -p "$RUNDIR"
+# Proxy-injected auth for CodeArts (config "auth": "proxy"): the token stays on the server.
+AUTH_LINE=""
+if [ -n "${CODEARTS_PROXY_TOKEN:-}" ]; then
+    AUTH_LINE="proxy_set_header X-Auth-Token \"$CODEARTS_PROXY_TOKEN\";"
+fi
 sed -e "s#@DIST@#$DIST#g" -e "s#@LISTEN@#$LISTEN#g" -e "s#@BUILDBOT@#$BUILDBOT#g" -e "s#@RUNDIR@#$RUNDIR#g" \
-    -e "s#@CODEARTS@#$HUAWEI#g" -e "s#@SERVICESTAGE@#$HUAWEI#g" \
+    -e "s#@CODEARTS@#$HUAWEI#g" -e "s#@SERVICESTAGE@#$HUAWEI#g" -e "s#@CODEARTS_AUTH@#$AUTH_LINE#g" \
     "$ROOT/deploy/nginx.conf.template" > "$RUNDIR/nginx.conf"
 NGINX=$(command -v nginx || echo /usr/sbin/nginx)
 "$NGINX" -t -q -c "$RUNDIR/nginx.conf" -p "$RUNDIR" -e "$RUNDIR/error.log"

@@ -11,12 +11,17 @@ bash scripts/setup.sh || { echo "setup failed"; echo "0 passed, 1 failed"; exit 
 BB_WWW_PORT=${E2E_BB_PORT:-18010}
 BB_PB_PORT=${E2E_BB_PB_PORT:-19989}
 WEB_PORT=${E2E_WEB_PORT:-18080}
+SIM_PORT=${E2E_SIM_PORT:-18090}
+# The simulator checks X-Auth-Token: nginx injects it for CodeArts ("auth": "proxy"), the user
+# types it for ServiceStage ("auth": "token"); e2e/config.json says which.
+export SIM_TOKEN=${SIM_TOKEN:-e2e-sim-token}
 export BB_WWW_PORT BB_PB_PORT
 WORK=$(mktemp -d /tmp/buildscope-test.XXXXXX)
 LOGS=$WORK/logs; mkdir -p "$LOGS"
-NGINX_PID=""
+NGINX_PID=""; SIM_PID=""
 cleanup() {
     [ -n "$NGINX_PID" ] && kill "$NGINX_PID" 2>/dev/null
+    [ -n "$SIM_PID" ] && kill "$SIM_PID" 2>/dev/null
     bash harness/buildbot/bb.sh stop "$WORK/bb" >/dev/null 2>&1
     wait 2>/dev/null
     [ "${KEEP_TEST_DIR:-}" = 1 ] || rm -rf "$WORK"
@@ -41,15 +46,15 @@ say "Buildbot master (temporary, ports $BB_WWW_PORT/$BB_PB_PORT) + forced builds
 BB_SETUP_PID=$!
 
 say "cargo fmt --check, clippy -D warnings (native and wasm32)"
-if cargo fmt --check && cargo clippy --all-targets --locked -q -- -D warnings &&
+if cargo fmt --all --check && cargo clippy --workspace --all-targets --locked -q -- -D warnings &&
    cargo clippy --target wasm32-unknown-unknown --all-targets --locked -q -- -D warnings; then
     PASSED=$((PASSED + 1)); echo "lint: 1 passed, 0 failed"
 else
     FAILED=$((FAILED + 1)); layer_failed lint
 fi
 
-say "native: cargo test"
-cargo test --locked 2>&1 | tee "$LOGS/native.log"
+say "native: cargo test (app logic and the Huawei simulator)"
+cargo test --workspace --locked 2>&1 | tee "$LOGS/native.log"
 [ "${PIPESTATUS[0]}" = 0 ] || layer_failed native
 count_cargo "$LOGS/native.log" native
 
@@ -64,14 +69,22 @@ trunk build --release --locked=true > "$LOGS/trunk.log" 2>&1
 TRUNK_RC=$?
 tail -n 3 "$LOGS/trunk.log"
 if [ "$TRUNK_RC" = 0 ] && [ -f dist/index.html ]; then
-    say "e2e: nginx on 127.0.0.1:$WEB_PORT -> dist/ + /buildbot/ -> 127.0.0.1:$BB_WWW_PORT"
-    bash scripts/serve.sh dist "127.0.0.1:$WEB_PORT" "127.0.0.1:$BB_WWW_PORT" "$WORK/nginx" > "$LOGS/nginx.log" 2>&1 &
+    say "e2e: Huawei simulator on 127.0.0.1:$SIM_PORT"
+    cargo build --release --locked -q -p buildscope-sim
+    "$CARGO_TARGET_DIR/release/buildscope-sim" --listen "127.0.0.1:$SIM_PORT" --stage-seconds 2 > "$LOGS/sim.log" 2>&1 &
+    SIM_PID=$!
+    # The e2e suite's sources: the shipped config plus auth modes to exercise.
+    cp e2e/config.json dist/config.json
+    say "e2e: nginx on 127.0.0.1:$WEB_PORT -> dist/, /buildbot/ -> :$BB_WWW_PORT, /codearts/ + /servicestage/ -> :$SIM_PORT"
+    CODEARTS_PROXY_TOKEN=$SIM_TOKEN bash scripts/serve.sh dist "127.0.0.1:$WEB_PORT" "127.0.0.1:$BB_WWW_PORT" "$WORK/nginx" \
+        "http://127.0.0.1:$SIM_PORT" > "$LOGS/nginx.log" 2>&1 &
     NGINX_PID=$!
     if ! wait "$BB_SETUP_PID"; then
         cat "$LOGS/buildbot.log"; layer_failed buildbot
     fi
     bash harness/buildbot/bb.sh wait "$WORK/bb" 2>&1 | tail -n 12
     export E2E_BASE_URL="http://127.0.0.1:$WEB_PORT" BB_API="http://127.0.0.1:$BB_WWW_PORT/api/v2"
+    export SIM_URL="http://127.0.0.1:$SIM_PORT"
     PLAYWRIGHT_JSON_OUTPUT_NAME="$LOGS/e2e.json" npx playwright test -c e2e/playwright.config.mjs --reporter=list,json
     [ $? = 0 ] || layer_failed e2e
     read -r p f < <(node -e 'try { const s = require(process.argv[1]).stats; console.log(s.expected + s.flaky, s.unexpected) } catch (e) { console.log(0, 1) }' "$LOGS/e2e.json")

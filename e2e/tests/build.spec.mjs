@@ -13,7 +13,7 @@ test('a failed build lists its steps in order with the failing step marked', asy
   const steps = (await stepsOf(build.buildid)).filter((s) => !s.hidden);
 
   // Arrive the way a user does: from the builders page.
-  await page.goto('/');
+  await page.goto('/s/local');
   const section = page.locator('section.builder[data-builder="unit-tests-failing"]');
   await section.locator(`tr.build-row[data-number="${build.number}"] a`).click();
   await expect(page).toHaveURL(new RegExp(`/s/local/builds/${build.buildid}$`));

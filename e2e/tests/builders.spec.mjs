@@ -17,7 +17,8 @@ test('the builders page lists every builder with the status badge the master rep
   expect(builders.length).toBeGreaterThanOrEqual(8);
 
   await page.goto('/');
-  await expect(page).toHaveURL(/\/s\/local$/); // one source: straight to it
+  await page.getByRole('link', { name: 'Local Buildbot', exact: true }).first().click();
+  await expect(page).toHaveURL(/\/s\/local$/);
   await expect(page.locator('section.builder')).toHaveCount(builders.length);
 
   for (const b of builders) {

@@ -5,7 +5,9 @@ use crate::api::huawei::CodeArtsClient;
 use crate::codearts::{system_label, BuildRecord, History, JobList, Stage};
 use crate::components::{EmptyState, LiveDuration, StageMap, StatusBadge, Timestamp};
 use crate::config::Source;
+use crate::error::ApiError;
 use crate::hooks::{set_title, use_polled};
+use crate::status::Status;
 use crate::timefmt::format_duration;
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -116,10 +118,30 @@ pub fn CodeArtsJob(source: Source, job_id: String) -> impl IntoView {
     }
 }
 
+/// The stage map is the point of the page; the record header is extra, so a record the
+/// server cannot describe (some records only answer full-stages) still shows its stages.
 #[derive(Clone, Debug, PartialEq)]
 struct CodeArtsBuildData {
-    record: BuildRecord,
+    record: Result<BuildRecord, ApiError>,
     stages: Vec<Stage>,
+}
+
+impl CodeArtsBuildData {
+    fn status(&self) -> Status {
+        match &self.record {
+            Ok(r) => r.status.clone(),
+            Err(_) => overall(&self.stages),
+        }
+    }
+}
+
+/// A build's status from its stages when the record itself is not available.
+fn overall(stages: &[Stage]) -> Status {
+    let find = |pred: fn(&Status) -> bool| stages.iter().map(|s| s.status.clone()).find(pred);
+    find(Status::is_bad)
+        .or_else(|| find(Status::is_active))
+        .or_else(|| stages.last().map(|s| s.status.clone()))
+        .unwrap_or(Status::Unknown("no stages".into()))
 }
 
 #[component]
@@ -133,56 +155,44 @@ pub fn CodeArtsBuild(source: Source, record_id: String) -> impl IntoView {
                 let (record, stages) =
                     futures::join!(c.build_record(&id), c.full_stages(&id, true));
                 Ok(CodeArtsBuildData {
-                    record: record?,
+                    record,
                     stages: stages?,
                 })
             }
         },
         |d: &CodeArtsBuildData| {
-            d.record.status.is_active() || d.stages.iter().any(|s| s.status.is_active())
+            d.status().is_active() || d.stages.iter().any(|s| s.status.is_active())
         },
     );
     Effect::new(move |_| {
         if let Some(d) = polled.data.get() {
-            let name = d
-                .record
-                .display_name
-                .clone()
-                .unwrap_or_else(|| "CodeArts build".into());
-            let no = d
-                .record
-                .build_no
-                .map(|n| format!(" #{n}"))
-                .unwrap_or_default();
-            set_title(&format!("{name}{no} — {} · buildscope", d.record.status));
+            let (name, no) = match &d.record {
+                Ok(r) => (
+                    r.display_name
+                        .clone()
+                        .unwrap_or_else(|| "CodeArts build".into()),
+                    r.build_no.map(|n| format!(" #{n}")).unwrap_or_default(),
+                ),
+                Err(_) => ("CodeArts build".to_string(), String::new()),
+            };
+            set_title(&format!("{name}{no} — {} · buildscope", d.status()));
         }
     });
     let render = move |d: CodeArtsBuildData| {
-        let r = d.record;
-        let label = system_label(r.status_text.as_deref(), r.status_code);
-        let duration = r.duration_secs.map(|s| format_duration(s.round() as i64));
-        let pending = r
-            .pending_duration_secs
-            .map(|s| format_duration(s.round() as i64));
+        let status = d.status();
+        let header = match d.record {
+            Ok(r) => record_header(r).into_any(),
+            Err(e) => view! {
+                <header class="build-head" data-status=status.key()>
+                    <h1><span class="build-head__builder">"CodeArts build"</span></h1>
+                    <StatusBadge status=status.clone() system_label="derived from the stages"/>
+                </header>
+                <p class="muted">{format!("Build details unavailable ({}).", e.headline())}</p>
+            }
+            .into_any(),
+        };
         view! {
-            <header class="build-head" data-status=r.status.key()>
-                <h1>
-                    <span class="build-head__builder">{r.display_name.clone().unwrap_or_else(|| "CodeArts build".into())}</span>
-                    " " <span class="build-head__number">{r.build_no.map(|n| format!("#{n}")).unwrap_or_default()}</span>
-                </h1>
-                <StatusBadge status=r.status.clone() system_label=label/>
-            </header>
-            <dl class="facts">
-                {fact("Repository", r.repository.clone())}
-                {fact("Branch", r.branch.clone())}
-                {fact("Commit", r.revision.clone())}
-                {fact("Trigger", r.trigger_name.clone().or(r.trigger_type.clone()))}
-                {fact("Build number", r.build_no.map(|n| n.to_string()))}
-                {fact("Daily build number", r.daily_build_number.clone())}
-                <div><dt>"Started"</dt><dd><Timestamp epoch=r.start_time/></dd></div>
-                {fact("Duration", duration)}
-                {fact("Waited for an executor", pending)}
-            </dl>
+            {header}
             <h2>"Stages"</h2>
             {if d.stages.is_empty() {
                 view! { <EmptyState title="No stages yet" hint="Stages appear once the build is scheduled."/> }.into_any()
@@ -196,5 +206,33 @@ pub fn CodeArtsBuild(source: Source, record_id: String) -> impl IntoView {
             <nav class="breadcrumbs" aria-label="Breadcrumb"><A href=format!("/s/{}", source.id)>"Jobs"</A></nav>
             {polled_view(polled, "Loading build…", render)}
         </section>
+    }
+}
+
+fn record_header(r: BuildRecord) -> impl IntoView {
+    let label = system_label(r.status_text.as_deref(), r.status_code);
+    let duration = r.duration_secs.map(|s| format_duration(s.round() as i64));
+    let pending = r
+        .pending_duration_secs
+        .map(|s| format_duration(s.round() as i64));
+    view! {
+        <header class="build-head" data-status=r.status.key()>
+            <h1>
+                <span class="build-head__builder">{r.display_name.clone().unwrap_or_else(|| "CodeArts build".into())}</span>
+                " " <span class="build-head__number">{r.build_no.map(|n| format!("#{n}")).unwrap_or_default()}</span>
+            </h1>
+            <StatusBadge status=r.status.clone() system_label=label/>
+        </header>
+        <dl class="facts">
+            {fact("Repository", r.repository.clone())}
+            {fact("Branch", r.branch.clone())}
+            {fact("Commit", r.revision.clone())}
+            {fact("Trigger", r.trigger_name.clone().or(r.trigger_type.clone()))}
+            {fact("Build number", r.build_no.map(|n| n.to_string()))}
+            {fact("Daily build number", r.daily_build_number.clone())}
+            <div><dt>"Started"</dt><dd><Timestamp epoch=r.start_time/></dd></div>
+            {fact("Duration", duration)}
+            {fact("Waited for an executor", pending)}
+        </dl>
     }
 }

@@ -4,8 +4,10 @@ use super::{fact, polled_view};
 use crate::api::huawei::ServiceStageClient;
 use crate::components::{EmptyState, LiveDuration, PhaseStrip, StatusBadge, Timestamp};
 use crate::config::Source;
+use crate::error::ApiError;
 use crate::hooks::{set_title, use_polled};
 use crate::servicestage::{system_label, Build, BuildList, JobList, Phase};
+use crate::status::Status;
 use crate::timefmt::format_duration;
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -104,10 +106,27 @@ pub fn ServiceStageJob(source: Source, job_id: String, job_name: String) -> impl
     }
 }
 
+/// The phase strip is the point of the page; the build detail header is extra, so a build
+/// whose detail the server cannot give still shows its phases.
 #[derive(Clone, Debug, PartialEq)]
 struct ServiceStageBuildData {
-    build: Build,
+    build: Result<Build, ApiError>,
     phases: Vec<Phase>,
+}
+
+impl ServiceStageBuildData {
+    fn status(&self) -> Status {
+        match &self.build {
+            Ok(b) => b.status.clone(),
+            Err(_) => self
+                .phases
+                .iter()
+                .map(|p| p.status.clone())
+                .find(|s| s.is_bad() || s.is_active())
+                .or_else(|| self.phases.last().map(|p| p.status.clone()))
+                .unwrap_or(Status::Unknown("no phases".into())),
+        }
+    }
 }
 
 #[component]
@@ -120,47 +139,45 @@ pub fn ServiceStageBuild(source: Source, build_id: String) -> impl IntoView {
             async move {
                 let (build, phases) = futures::join!(c.build(&id), c.phases(&id));
                 Ok(ServiceStageBuildData {
-                    build: build?,
+                    build,
                     phases: phases?,
                 })
             }
         },
         |d: &ServiceStageBuildData| {
-            d.build.status.is_active() || d.phases.iter().any(|p| p.status.is_active())
+            d.status().is_active() || d.phases.iter().any(|p| p.status.is_active())
         },
     );
     Effect::new(move |_| {
         if let Some(d) = polled.data.get() {
-            let name = d
-                .build
-                .job_name
-                .clone()
-                .unwrap_or_else(|| "ServiceStage build".into());
-            set_title(&format!(
-                "{name} {} — {} · buildscope",
-                d.build.id, d.build.status
-            ));
+            let name = match &d.build {
+                Ok(b) => format!(
+                    "{} {}",
+                    b.job_name
+                        .clone()
+                        .unwrap_or_else(|| "ServiceStage build".into()),
+                    b.id
+                ),
+                Err(_) => "ServiceStage build".to_string(),
+            };
+            set_title(&format!("{name} — {} · buildscope", d.status()));
         }
     });
     let render = move |d: ServiceStageBuildData| {
-        let b = d.build;
+        let status = d.status();
+        let header = match d.build {
+            Ok(b) => build_header(b).into_any(),
+            Err(e) => view! {
+                <header class="build-head" data-status=status.key()>
+                    <h1><span class="build-head__builder">"ServiceStage build"</span></h1>
+                    <StatusBadge status=status.clone() system_label="derived from the phases"/>
+                </header>
+                <p class="muted">{format!("Build details unavailable ({}).", e.headline())}</p>
+            }
+            .into_any(),
+        };
         view! {
-            <header class="build-head" data-status=b.status.key()>
-                <h1>
-                    <span class="build-head__builder">{b.job_name.clone().unwrap_or_else(|| "ServiceStage build".into())}</span>
-                    " " <span class="build-head__number">{b.index.clone().map(|i| format!("#{i}")).unwrap_or_default()}</span>
-                </h1>
-                <StatusBadge status=b.status.clone() system_label=system_label(&b.state)/>
-            </header>
-            <dl class="facts">
-                {fact("Repository", b.repo.clone())}
-                {fact("Branch", b.branch.clone())}
-                {fact("Commit", b.commit_id.clone())}
-                {fact("Committer", b.committer.clone())}
-                {fact("Message", b.commit_comment.clone())}
-                <div><dt>"Started"</dt><dd><Timestamp epoch=b.started_at/></dd></div>
-                <div><dt>"Duration"</dt><dd class="num"><LiveDuration start=b.started_at end=b.ended_at/></dd></div>
-            </dl>
+            {header}
             <h2>"Phases"</h2>
             <PhaseStrip phases=d.phases/>
         }
@@ -170,5 +187,26 @@ pub fn ServiceStageBuild(source: Source, build_id: String) -> impl IntoView {
             <nav class="breadcrumbs" aria-label="Breadcrumb"><A href=format!("/s/{}", source.id)>"Jobs"</A></nav>
             {polled_view(polled, "Loading build…", render)}
         </section>
+    }
+}
+
+fn build_header(b: Build) -> impl IntoView {
+    view! {
+        <header class="build-head" data-status=b.status.key()>
+            <h1>
+                <span class="build-head__builder">{b.job_name.clone().unwrap_or_else(|| "ServiceStage build".into())}</span>
+                " " <span class="build-head__number">{b.index.clone().map(|i| format!("#{i}")).unwrap_or_default()}</span>
+            </h1>
+            <StatusBadge status=b.status.clone() system_label=system_label(&b.state)/>
+        </header>
+        <dl class="facts">
+            {fact("Repository", b.repo.clone())}
+            {fact("Branch", b.branch.clone())}
+            {fact("Commit", b.commit_id.clone())}
+            {fact("Committer", b.committer.clone())}
+            {fact("Message", b.commit_comment.clone())}
+            <div><dt>"Started"</dt><dd><Timestamp epoch=b.started_at/></dd></div>
+            <div><dt>"Duration"</dt><dd class="num"><LiveDuration start=b.started_at end=b.ended_at/></dd></div>
+        </dl>
     }
 }
