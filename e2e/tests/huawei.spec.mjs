@@ -39,7 +39,7 @@ test('CodeArts jobs, their history and a build with its record header', async ({
   await failed.getByRole('link').click();
   await expect(page.locator('.build-head .badge__text')).toHaveText('Failure');
   await expect(page.locator('.facts')).toContainText('Repository');
-  await expect(page.locator('li.stage[data-status="failure"] .stage__name')).toHaveText('Maven');
+  await expect(page.locator('ol.stages > li.stage[data-status="failure"] > .stage__main .stage__name')).toHaveText('Maven');
   await expect(page).toHaveTitle(/— Failure · buildscope$/);
   await guard.check();
 });
@@ -48,7 +48,8 @@ test('a running CodeArts build advances stage by stage while the page is open', 
   test.setTimeout(90_000);
   const { recordId } = await startCodeArtsBuild(CODEARTS_JOBS.success);
   await page.goto(`/s/codearts/builds/${recordId}`);
-  const done = page.locator('li.stage[data-status="success"]');
+  // Top-level stages only: cascaded steps are stages too, nested under theirs.
+  const done = page.locator('ol.stages > li.stage[data-status="success"]');
   await expect(page.locator('ol.stages > li.stage')).toHaveCount(5);
   const seen = new Set();
   await expect(async () => {

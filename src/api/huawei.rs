@@ -36,7 +36,8 @@ impl CodeArtsClient {
         format!("{}{}", self.base, path)
     }
 
-    /// Jobs of a project (ShowJobListByProjectId).
+    /// Jobs of a project (ShowJobListByProjectId); `page_index` counts from 0, like the
+    /// history API's page index.
     pub async fn jobs(
         &self,
         project_id: &str,

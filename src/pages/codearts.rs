@@ -25,7 +25,7 @@ pub fn CodeArtsOverview(source: Source) -> impl IntoView {
     let polled = use_polled(
         move || {
             let (c, p) = (client.clone(), project.clone());
-            async move { c.jobs(&p, 1, JOBS_PAGE_SIZE).await }
+            async move { c.jobs(&p, 0, JOBS_PAGE_SIZE).await }
         },
         |l: &JobList| l.jobs.iter().any(|j| j.status.is_active()),
     );
