@@ -41,9 +41,10 @@ fi
 lock_sum=$(sha256sum package-lock.json | cut -d' ' -f1)
 if [ "$(cat node_modules/.buildscope-lock 2>/dev/null || true)" != "$lock_sum" ]; then
     say "npm ci (binaryen wasm-opt 132, Playwright; no browser download)"
-    npm ci --no-audit --no-fund --loglevel=error
+    # --prefer-offline: a warm npm cache needs no network at all.
+    npm ci --prefer-offline --no-audit --no-fund --loglevel=error
     echo "$lock_sum" > node_modules/.buildscope-lock
 fi
 
 bash harness/buildbot/bb.sh install
-cargo fetch --locked -q
+cargo fetch --locked -q 2>/dev/null || cargo fetch --locked --offline -q
