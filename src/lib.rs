@@ -12,6 +12,7 @@ pub mod links;
 pub mod servicestage;
 pub mod status;
 pub mod timefmt;
+pub mod timeline;
 pub mod timeparse;
 
 #[cfg(target_arch = "wasm32")]

@@ -21,6 +21,13 @@ where
     N: IntoView + 'static,
 {
     let doc = document();
+    // The app's real stylesheet, so layout (timeline geometry) is what users get.
+    if doc.get_element_by_id("app-css").is_none() {
+        let style = doc.create_element("style").unwrap();
+        style.set_id("app-css");
+        style.set_text_content(Some(include_str!("../style/main.css")));
+        doc.head().unwrap().append_child(&style).unwrap();
+    }
     let el: HtmlElement = doc.create_element("div").unwrap().unchecked_into();
     doc.body().unwrap().append_child(&el).unwrap();
     leptos::mount::mount_to(el.clone(), f).forget();
@@ -269,4 +276,65 @@ fn phase_strip_shows_six_phases_in_order_and_nine_distinct_states() {
     distinct.sort();
     distinct.dedup();
     assert_eq!(distinct.len(), states.len(), "{seen:?}");
+}
+
+/// Pixel geometry of an element relative to its parent track, in percent of the track width.
+fn geometry(el: &Element) -> (f64, f64) {
+    let track = el.parent_element().unwrap().get_bounding_client_rect();
+    let r = el.get_bounding_client_rect();
+    (
+        (r.left() - track.left()) / track.width() * 100.0,
+        r.width() / track.width() * 100.0,
+    )
+}
+
+#[wasm_bindgen_test]
+async fn timeline_bars_are_placed_from_step_times() {
+    // A real build: started 1795318334, complete 1795318348 (a 14 s axis).
+    let build = buildscope::buildbot::decode_build(include_str!(
+        "fixtures/buildbot/build-kitchen-sink.json"
+    ))
+    .unwrap();
+    let mut steps = decode_steps(include_str!(
+        "fixtures/buildbot/build-kitchen-sink-steps.json"
+    ))
+    .unwrap();
+    // Give step 2 (1795318340 → 1795318344) one second of lock wait.
+    steps[2].locks_acquired_at = Some(1_795_318_341.0);
+    let (start, end) = (build.started_at, build.complete_at);
+    let root = mount(
+        move || view! { <div style="width: 1000px"><StepList steps build_start=start build_end=end/></div> },
+    );
+    leptos::task::tick().await;
+    let bar = |n: i64| one(&root, &format!("li.step[data-step-number=\"{n}\"] .bar"));
+    let near = |a: f64, b: f64| (a - b).abs() < 0.2;
+    // Step 1: 1795318338 → 1795318340: starts at 4/14, lasts 2/14.
+    let (left, width) = geometry(&bar(1));
+    assert!(
+        near(left, 400.0 / 14.0) && near(width, 200.0 / 14.0),
+        "{left} {width}"
+    );
+    assert_eq!(bar(1).get_attribute("data-left").as_deref(), Some("28.571"));
+    // Step 0 starts the axis; step 9 ends it.
+    assert!(near(geometry(&bar(0)).0, 0.0));
+    let (l9, w9) = geometry(&bar(9));
+    assert!(near(l9 + w9, 100.0), "{l9} {w9}");
+    // A 0-second step stays visible.
+    assert!(geometry(&bar(4)).1 > 0.0);
+    // Lock wait: the first quarter of step 2's 4-second bar, drawn as its own element.
+    let lock = one(&bar(2), ".bar__lock");
+    let (bl, bw) = geometry(&bar(2));
+    let lr = lock.get_bounding_client_rect();
+    let br = bar(2).get_bounding_client_rect();
+    assert!(
+        near(bl, 600.0 / 14.0) && near(bw, 400.0 / 14.0),
+        "{bl} {bw}"
+    );
+    assert!(
+        (lr.width() / br.width() - 0.25).abs() < 0.01,
+        "{}",
+        lr.width() / br.width()
+    );
+    assert!(all(&root, ".bar__lock").len() == 1);
+    root.remove();
 }

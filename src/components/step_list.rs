@@ -1,13 +1,31 @@
 use super::{LiveDuration, StatusBadge};
 use crate::buildbot::Step;
+use crate::hooks::use_clock;
 use crate::links::safe_http_url;
+use crate::timefmt::format_duration;
+use crate::timeline::Axis;
 use leptos::prelude::*;
 
-/// The steps of a build in execution order. Hidden steps (Buildbot `hideStepIf`) are folded
-/// away behind a toggle; the first failing step is marked so the eye lands on it.
+/// The steps of a build in execution order, each with its bar on a shared time axis (the
+/// build's start to its end, growing live while it runs; lock wait drawn distinctly). Hidden
+/// steps (Buildbot `hideStepIf`) are folded away behind a toggle whose state the page may own
+/// (`show_hidden`) so live refreshes keep it; the first failing step is marked.
 #[component]
-pub fn StepList(steps: Vec<Step>) -> impl IntoView {
-    let show_hidden = RwSignal::new(false);
+pub fn StepList(
+    steps: Vec<Step>,
+    #[prop(optional_no_strip)] build_start: Option<f64>,
+    #[prop(optional_no_strip)] build_end: Option<f64>,
+    #[prop(optional)] show_hidden: Option<RwSignal<bool>>,
+) -> impl IntoView {
+    let show_hidden = show_hidden.unwrap_or_else(|| RwSignal::new(false));
+    let now = use_clock();
+    let spans: Vec<_> = steps
+        .iter()
+        .map(|s| (s.started_at, s.complete_at))
+        .collect();
+    let build_start = build_start.or_else(|| spans.iter().find_map(|(s, _)| *s));
+    // Recomputed each tick; equal axes (finished builds) cause no DOM updates downstream.
+    let axis = Memo::new(move |_| Axis::new(build_start, build_end, spans.clone(), now.get()));
     let hidden_count = steps.iter().filter(|s| s.hidden).count();
     let first_bad = steps.iter().find(|s| s.status().is_bad()).map(|s| s.number);
     let steps = StoredValue::new(steps);
@@ -17,7 +35,7 @@ pub fn StepList(steps: Vec<Step>) -> impl IntoView {
             .get_value()
             .into_iter()
             .filter(|s| show || !s.hidden)
-            .map(|s| step_row(s, first_bad))
+            .map(|s| step_row(s, first_bad, axis))
             .collect_view()
     };
     view! {
@@ -41,7 +59,42 @@ pub fn StepList(steps: Vec<Step>) -> impl IntoView {
     }
 }
 
-fn step_row(s: Step, first_bad: Option<i64>) -> impl IntoView {
+/// The bar of one step; its geometry is in data attributes too, for tests and tools.
+fn step_bar(s: &Step, axis: Memo<Option<Axis>>) -> impl IntoView {
+    let (start, end, locks) = (s.started_at, s.complete_at, s.locks_acquired_at);
+    let now = use_clock();
+    let bar = Memo::new(move |_| axis.get()?.bar(start, end, locks, now.get()));
+    let pct = |v: f64| format!("{v:.3}%");
+    let title = move || match (axis.get(), start) {
+        (Some(a), Some(s)) => {
+            let offset = format_duration((s - a.start).round() as i64);
+            match locks.filter(|l| *l > s) {
+                Some(l) => format!(
+                    "starts +{offset}; waited {} for locks",
+                    format_duration((l - s).round() as i64)
+                ),
+                None => format!("starts +{offset}"),
+            }
+        }
+        _ => "not started".to_string(),
+    };
+    view! {
+        <span class="step__track" title=title>
+            {move || bar.get().map(|b| view! {
+                <span class="bar" data-left=format!("{:.3}", b.left) data-width=format!("{:.3}", b.width)
+                    style:left=pct(b.left) style:width=pct(b.width)>
+                    {(b.lock_wait > 0.0).then(|| view! {
+                        <span class="bar__lock" data-width=format!("{:.3}", b.lock_wait)
+                            style:width=format!("{:.3}%", b.lock_wait / b.width * 100.0)></span>
+                    })}
+                </span>
+            })}
+        </span>
+    }
+}
+
+fn step_row(s: Step, first_bad: Option<i64>, axis: Memo<Option<Axis>>) -> impl IntoView {
+    let track = step_bar(&s, axis);
     let status = s.status();
     let key = status.key();
     let is_first_bad = first_bad == Some(s.number);
@@ -84,6 +137,7 @@ fn step_row(s: Step, first_bad: Option<i64>) -> impl IntoView {
                 {is_first_bad.then(|| view! { <span class="chip chip--bad">"first failure"</span> })}
                 {s.hidden.then(|| view! { <span class="chip">"hidden"</span> })}
             </span>
+            {track}
             <span class="step__state muted">{s.state_string.clone()}</span>
             <span class="step__duration num">
                 <LiveDuration start=s.started_at end=s.complete_at/>

@@ -52,6 +52,8 @@ fn BuildView(source: Source, buildid: i64) -> impl IntoView {
         polled,
     );
     let source_id = source.id.clone();
+    // Owned here, not by the step list, so live refreshes keep the user's choice.
+    let show_hidden = RwSignal::new(false);
     Effect::new(move |_| {
         if let Some(d) = polled.data.get() {
             set_title(&format!(
@@ -65,12 +67,12 @@ fn BuildView(source: Source, buildid: i64) -> impl IntoView {
     view! {
         <section class="page">
             <LiveIndicator state=live/>
-            {polled_view(polled, "Loading build…", move |d| build_view(&source_id, d))}
+            {polled_view(polled, "Loading build…", move |d| build_view(&source_id, d, show_hidden))}
         </section>
     }
 }
 
-fn build_view(source_id: &str, d: BuildDetail) -> impl IntoView {
+fn build_view(source_id: &str, d: BuildDetail, show_hidden: RwSignal<bool>) -> impl IntoView {
     let b = d.build;
     let reason = b.property("reason");
     let owner = b.property("owner");
@@ -100,7 +102,7 @@ fn build_view(source_id: &str, d: BuildDetail) -> impl IntoView {
         {if d.steps.is_empty() {
             view! { <EmptyState title="No steps yet" hint="Steps appear here as soon as the build starts them."/> }.into_any()
         } else {
-            view! { <StepList steps=d.steps/> }.into_any()
+            view! { <StepList steps=d.steps build_start=b.started_at build_end=b.complete_at show_hidden/> }.into_any()
         }}
     }
 }
