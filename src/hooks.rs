@@ -77,22 +77,34 @@ impl<T: Send + Sync + 'static> Polled<T> {
     }
 }
 
-/// Delay before the next poll: quick while something is running, slow when idle, backing
-/// off on consecutive failures (2, 4, 8, 16, 30 s).
-pub fn next_delay_ms(active: bool, failures: u32) -> u32 {
+/// What a view does once nothing it shows is running any more.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WhenIdle {
+    /// Keep looking for new builds, slowly (lists).
+    PollSlowly,
+    /// Stop: a finished build does not change (build pages). A "Retry" or a websocket event
+    /// still refreshes it.
+    Stop,
+}
+
+/// Delay before the next poll, `None` to stop: quick while something is running, slow or
+/// never when idle, backing off on consecutive failures (2, 4, 8, 16, 30 s).
+pub fn next_delay_ms(active: bool, failures: u32, idle: WhenIdle) -> Option<u32> {
     if failures > 0 {
-        (1_000u32 << failures.min(5)).min(30_000)
+        Some((1_000u32 << failures.min(5)).min(30_000))
     } else if active {
-        4_000
+        Some(4_000)
+    } else if idle == WhenIdle::PollSlowly {
+        Some(30_000)
     } else {
-        30_000
+        None
     }
 }
 
 /// Loads with `fetch` now, then again on a schedule (see [`next_delay_ms`]), pausing while the
 /// tab is hidden. One request at a time, in order, so older data never replaces newer; the
 /// loop and its in-flight request are aborted when the owning view is dropped.
-pub fn use_polled<T, F, Fut>(fetch: F, is_active: fn(&T) -> bool) -> Polled<T>
+pub fn use_polled<T, F, Fut>(fetch: F, is_active: fn(&T) -> bool, idle: WhenIdle) -> Polled<T>
 where
     T: Clone + Send + Sync + 'static,
     F: Fn() -> Fut + 'static,
@@ -123,9 +135,19 @@ where
                 }
             };
             let _ = loading.try_set(false);
-            let wait = TimeoutFuture::new(next_delay_ms(active, failures));
-            if let Either::Right((None, _)) = select(wait, rx.next()).await {
-                return; // the sender is gone: the view was dropped
+            match next_delay_ms(active, failures, idle) {
+                Some(ms) => {
+                    if let Either::Right((None, _)) =
+                        select(TimeoutFuture::new(ms), rx.next()).await
+                    {
+                        return; // the sender is gone: the view was dropped
+                    }
+                }
+                None => {
+                    if rx.next().await.is_none() {
+                        return;
+                    }
+                }
             }
             // Coalesce a burst of wake-ups (websocket events) into one fetch.
             while rx.try_recv().is_ok() {}

@@ -7,7 +7,7 @@ use crate::components::{
 };
 use crate::config::Source;
 use crate::config::SourceKind;
-use crate::hooks::{set_title, use_live, use_polled};
+use crate::hooks::{set_title, use_live, use_polled, WhenIdle};
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
@@ -42,6 +42,7 @@ fn BuildView(source: Source, buildid: i64) -> impl IntoView {
         |d: &BuildDetail| {
             d.build.status().is_active() || d.steps.iter().any(|s| s.status().is_active())
         },
+        WhenIdle::Stop,
     );
     let live = use_live(
         ws_url,

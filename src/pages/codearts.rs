@@ -6,7 +6,7 @@ use crate::codearts::{system_label, BuildRecord, History, JobList, Stage};
 use crate::components::{EmptyState, LiveDuration, StageMap, StatusBadge, Timestamp};
 use crate::config::Source;
 use crate::error::ApiError;
-use crate::hooks::{set_title, use_polled};
+use crate::hooks::{set_title, use_polled, WhenIdle};
 use crate::status::Status;
 use crate::timefmt::format_duration;
 use leptos::prelude::*;
@@ -28,6 +28,7 @@ pub fn CodeArtsOverview(source: Source) -> impl IntoView {
             async move { c.jobs(&p, 0, JOBS_PAGE_SIZE).await }
         },
         |l: &JobList| l.jobs.iter().any(|j| j.status.is_active()),
+        WhenIdle::PollSlowly,
     );
     let sid = source.id.clone();
     let render = move |list: JobList| {
@@ -74,6 +75,7 @@ pub fn CodeArtsJob(source: Source, job_id: String) -> impl IntoView {
             async move { c.history(&j, 0, HISTORY_LIMIT, HISTORY_DAYS).await }
         },
         |h: &History| h.records.iter().any(|r| r.status.is_active()),
+        WhenIdle::PollSlowly,
     );
     set_title(&format!("{job_id} · {} · buildscope", source.name));
     let sid = source.id.clone();
@@ -163,6 +165,7 @@ pub fn CodeArtsBuild(source: Source, record_id: String) -> impl IntoView {
         |d: &CodeArtsBuildData| {
             d.status().is_active() || d.stages.iter().any(|s| s.status.is_active())
         },
+        WhenIdle::Stop,
     );
     Effect::new(move |_| {
         if let Some(d) = polled.data.get() {

@@ -5,7 +5,7 @@ use crate::api::huawei::ServiceStageClient;
 use crate::components::{EmptyState, LiveDuration, PhaseStrip, StatusBadge, Timestamp};
 use crate::config::Source;
 use crate::error::ApiError;
-use crate::hooks::{set_title, use_polled};
+use crate::hooks::{set_title, use_polled, WhenIdle};
 use crate::servicestage::{system_label, Build, BuildList, JobList, Phase};
 use crate::status::Status;
 use crate::timefmt::format_duration;
@@ -22,6 +22,7 @@ pub fn ServiceStageOverview(source: Source) -> impl IntoView {
             async move { c.jobs(1, 100).await }
         },
         |_: &JobList| false,
+        WhenIdle::PollSlowly,
     );
     let sid = source.id.clone();
     let render = move |list: JobList| {
@@ -65,6 +66,7 @@ pub fn ServiceStageJob(source: Source, job_id: String, job_name: String) -> impl
             async move { c.builds(&j, &n).await }
         },
         |l: &BuildList| l.builds.iter().any(|b| b.status.is_active()),
+        WhenIdle::PollSlowly,
     );
     set_title(&format!("{job_name} · {} · buildscope", source.name));
     let sid = source.id.clone();
@@ -147,6 +149,7 @@ pub fn ServiceStageBuild(source: Source, build_id: String) -> impl IntoView {
         |d: &ServiceStageBuildData| {
             d.status().is_active() || d.phases.iter().any(|p| p.status.is_active())
         },
+        WhenIdle::Stop,
     );
     Effect::new(move |_| {
         if let Some(d) = polled.data.get() {

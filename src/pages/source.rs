@@ -4,7 +4,7 @@ use super::{polled_view, source_by_id};
 use crate::api::buildbot::{BuildbotClient, BuilderSummary};
 use crate::components::{BuildTable, EmptyState, LiveIndicator, StatusBadge};
 use crate::config::{Source, SourceKind};
-use crate::hooks::{set_title, use_live, use_polled};
+use crate::hooks::{set_title, use_live, use_polled, WhenIdle};
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
@@ -44,6 +44,7 @@ fn BuildbotOverview(source: Source) -> impl IntoView {
             async move { c.overview(BUILDS_PER_BUILDER).await }
         },
         |list: &Vec<BuilderSummary>| any_active(list),
+        WhenIdle::PollSlowly,
     );
     let live = use_live(ws_url, vec!["builds/*/*".to_string()], polled);
     let filter = RwSignal::new(String::new());
