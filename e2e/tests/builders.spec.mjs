@@ -79,3 +79,29 @@ test('a running build ticks live and turns to Success without a reload', async (
   const done = await api(`builds/${build.buildid}`);
   await expect(row.locator('.build-row__summary')).toHaveText(done.builds[0].state_string);
 });
+
+test("a running build's timeline bar grows and its badge turns to Success without a reload", async ({ page }) => {
+  test.setTimeout(120_000);
+  const builder = await builderByName('long-running');
+  const before = await latestBuild(builder.builderid);
+  await force('long-running', { duration: 15 });
+  let build;
+  await expect.poll(async () => {
+    build = await latestBuild(builder.builderid);
+    return build.number > before.number && build.started_at !== null && !build.complete;
+  }, { timeout: 60_000 }).toBe(true);
+  await page.goto(`/s/local/builds/${build.buildid}`);
+  await expect(page.locator('.build-head .badge__text')).toHaveText('Running');
+  const stepRow = page.locator('li.step').last();
+  await expect(stepRow.locator('.badge__text')).toHaveText('Running');
+  // The running step's bar reaches the moving end of the axis and the axis keeps growing:
+  // the finished preparation step's share shrinks while we watch.
+  const prep = page.locator('li.step[data-step-number="0"] .bar');
+  const w1 = Number(await prep.getAttribute('data-width'));
+  await expect.poll(async () => Number(await prep.getAttribute('data-width')), { timeout: 10_000 }).toBeLessThan(w1);
+  const last = stepRow.locator('.bar');
+  expect(Number(await last.getAttribute('data-left')) + Number(await last.getAttribute('data-width'))).toBeGreaterThan(99);
+  await expect(page.locator('.build-head .badge__text')).toHaveText('Success', { timeout: 60_000 });
+  await expect(stepRow.locator('.badge__text')).toHaveText('Success');
+  await expect(page).toHaveTitle(`long-running #${build.number} — Success · buildscope`);
+});

@@ -1,7 +1,7 @@
 //! Buildbot data API client (`<base>api/v2/...`), over the shared HTTP helper.
 
 use super::http::{Endpoint, ServerError};
-use crate::buildbot::paths::{self, BuildRef, BuilderRef, LogRef, StepRef, Window};
+use crate::buildbot::paths::{self, BuildFilter, BuildRef, BuilderRef, LogRef, StepRef, Window};
 use crate::buildbot::{self, Build, Builder, Log, LogChunk, Step};
 use crate::config::Source;
 use crate::error::ApiError;
@@ -71,6 +71,21 @@ impl BuildbotClient {
     ) -> Result<Vec<Build>, ApiError> {
         let url = self.url(&paths::recent_builds(builder, limit, false));
         self.endpoint.get(&url, buildbot::decode_builds).await
+    }
+
+    /// A page of a builder's history and whether an older page exists.
+    pub async fn builds_page(
+        &self,
+        builder: &BuilderRef,
+        page_size: u32,
+        page: u32,
+        filter: BuildFilter,
+    ) -> Result<(Vec<Build>, bool), ApiError> {
+        let url = self.url(&paths::builds_page(builder, page_size, page, filter));
+        let mut builds = self.endpoint.get(&url, buildbot::decode_builds).await?;
+        let more = builds.len() > page_size as usize;
+        builds.truncate(page_size as usize);
+        Ok((builds, more))
     }
 
     /// Unfinished builds across the master.

@@ -155,6 +155,50 @@ pub fn recent_builds(
     format!("{base}?order={order}&limit={limit}{filter}")
 }
 
+/// Which builds a history page shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BuildFilter {
+    All,
+    /// Unfinished builds (`complete=false`).
+    Running,
+    /// Finished with this results code.
+    Results(i64),
+}
+
+impl BuildFilter {
+    /// From the dashboard's status key (`failure`, `running`...); unknown keys show all.
+    pub fn from_key(key: &str) -> BuildFilter {
+        match key {
+            "running" => BuildFilter::Running,
+            "success" => BuildFilter::Results(0),
+            "warnings" => BuildFilter::Results(1),
+            "failure" => BuildFilter::Results(2),
+            "skipped" => BuildFilter::Results(3),
+            "exception" => BuildFilter::Results(4),
+            "retry" => BuildFilter::Results(5),
+            "cancelled" => BuildFilter::Results(6),
+            _ => BuildFilter::All,
+        }
+    }
+}
+
+/// One page of a builder's builds, newest first, filtered on the server. One extra build is
+/// asked for to learn whether an older page exists: `meta.total` of `builds` counts only the
+/// rows returned, so it cannot be used for paging.
+pub fn builds_page(b: &BuilderRef, page_size: u32, page: u32, filter: BuildFilter) -> String {
+    let offset = u64::from(page) * u64::from(page_size);
+    let filter = match filter {
+        BuildFilter::All => String::new(),
+        BuildFilter::Running => "&complete=false".to_string(),
+        BuildFilter::Results(r) => format!("&results={r}"),
+    };
+    format!(
+        "{}/builds?order=-number&limit={}&offset={offset}{filter}",
+        builder(b),
+        page_size + 1
+    )
+}
+
 /// All steps of a build (`/builds/{id}/steps` or `/builders/{b}/builds/{n}/steps`).
 pub fn steps(b: &BuildRef) -> String {
     format!("{}/steps", build(b))
@@ -330,6 +374,24 @@ mod tests {
         assert_eq!(raw(&LogRef::Id(29), true), "logs/29/raw_inline");
         assert_eq!(raw(&LogRef::Id(3), false), "logs/3/raw");
         assert_eq!(Window::new(0, 0), None);
+    }
+
+    #[test]
+    fn history_pages_filter_on_the_server() {
+        let b = BuilderRef::Name("linux-build".into());
+        assert_eq!(
+            builds_page(&b, 20, 0, BuildFilter::All),
+            "builders/linux-build/builds?order=-number&limit=21&offset=0"
+        );
+        assert_eq!(
+            builds_page(&b, 20, 2, BuildFilter::from_key("failure")),
+            "builders/linux-build/builds?order=-number&limit=21&offset=40&results=2"
+        );
+        assert_eq!(
+            builds_page(&BuilderRef::Id(3), 10, 1, BuildFilter::from_key("running")),
+            "builders/3/builds?order=-number&limit=11&offset=10&complete=false"
+        );
+        assert_eq!(BuildFilter::from_key("<nope>"), BuildFilter::All);
     }
 
     #[test]

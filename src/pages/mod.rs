@@ -1,6 +1,7 @@
 //! Pages own routes: they read route parameters, start loads and compose components.
 
 mod build;
+mod builder;
 mod codearts;
 mod home;
 mod job;
@@ -8,6 +9,7 @@ mod servicestage;
 mod source;
 
 pub use build::BuildPage;
+pub use builder::BuilderPage;
 pub use home::{Home, NotFound};
 pub use job::JobPage;
 pub use source::SourcePage;

@@ -6,6 +6,7 @@ use crate::components::{BuildTable, EmptyState, LiveIndicator, StatusBadge};
 use crate::config::{Source, SourceKind};
 use crate::hooks::{set_title, use_live, use_polled, WhenIdle};
 use leptos::prelude::*;
+use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 
 /// How many recent builds each builder shows.
@@ -85,6 +86,14 @@ fn BuildbotOverview(source: Source) -> impl IntoView {
 }
 
 fn builder_section(source_id: String, s: BuilderSummary) -> impl IntoView {
+    // Names that are not identifiers go by id, so the URL needs no escaping.
+    let key = if crate::buildbot::is_identifier(&s.builder.name) {
+        s.builder.name.clone()
+    } else {
+        s.builder.builderid.to_string()
+    };
+    let builder_href = format!("/s/{}/builders/{}", source_id, key);
+    let name_text = s.builder.name.clone();
     let latest = s.builds.first().map(|b| {
         view! {
             <span class="builder__latest">
@@ -96,7 +105,9 @@ fn builder_section(source_id: String, s: BuilderSummary) -> impl IntoView {
     view! {
         <section class="builder" data-builder=s.builder.name.clone() aria-labelledby=heading_id>
             <header class="builder__head">
-                <h2 id=heading_id.clone()>{s.builder.name.clone()}</h2>
+                <h2 id=heading_id.clone()>
+                    <A href=builder_href>{name_text}</A>
+                </h2>
                 {latest}
                 {s.builder.tags.iter().map(|t| view! { <span class="chip">{t.clone()}</span> }).collect_view()}
             </header>
