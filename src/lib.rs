@@ -3,12 +3,15 @@
 //! Pure logic (no DOM) lives in the top-level modules and is tested natively with `cargo test`;
 //! the `api`, `components` and `pages` modules are the browser side and build for wasm32 only.
 
+pub mod ansi;
 pub mod buildbot;
 pub mod codearts;
+pub mod compare;
 pub mod config;
 pub mod error;
 pub mod json;
 pub mod links;
+pub mod loggroups;
 pub mod servicestage;
 pub mod status;
 pub mod timefmt;

@@ -3,7 +3,9 @@
 #![cfg(target_arch = "wasm32")]
 
 use buildscope::buildbot::{decode_builds, decode_steps};
-use buildscope::components::{BuildTable, ErrorPanel, PhaseStrip, StageMap, StatusBadge, StepList};
+use buildscope::components::{
+    BuildTable, CompareTable, ErrorPanel, PhaseStrip, StageMap, StatusBadge, StepList,
+};
 use buildscope::error::{ApiError, ErrorKind};
 use buildscope::status::Status;
 use buildscope::{codearts, servicestage};
@@ -336,5 +338,43 @@ async fn timeline_bars_are_placed_from_step_times() {
         lr.width() / br.width()
     );
     assert!(all(&root, ".bar__lock").len() == 1);
+    root.remove();
+}
+
+#[wasm_bindgen_test]
+fn compare_table_says_what_changed_in_words() {
+    let named = |l: &[(&str, Option<f64>)]| {
+        l.iter()
+            .map(|(n, d)| (n.to_string(), *d))
+            .collect::<Vec<_>>()
+    };
+    let rows = buildscope::compare::compare(
+        &named(&[
+            ("checkout", Some(10.0)),
+            ("compile", Some(60.0)),
+            ("lint", Some(5.0)),
+            ("test", Some(100.0)),
+        ]),
+        &named(&[
+            ("checkout", Some(10.0)),
+            ("compile", Some(90.0)),
+            ("test", Some(70.0)),
+            ("package", Some(3.0)),
+        ]),
+    );
+    let root = mount(move || view! { <CompareTable rows a_label="#1" b_label="#2"/> });
+    let changes: Vec<_> = all(&root, "tr.compare-row")
+        .iter()
+        .map(|r| r.get_attribute("data-change").unwrap_or_default())
+        .collect();
+    assert_eq!(changes, ["same", "slower", "removed", "faster", "added"]);
+    let chips: Vec<String> = all(&root, "tr.compare-row .chip")
+        .iter()
+        .map(text)
+        .collect();
+    assert_eq!(chips, ["slower", "removed", "faster", "added"]);
+    let compile = &all(&root, "tr.compare-row")[1];
+    assert!(text(compile).contains("+30s"), "{}", text(compile));
+    assert!(text(&all(&root, "tr.compare-row")[3]).contains("−30s"));
     root.remove();
 }

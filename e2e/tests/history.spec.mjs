@@ -46,3 +46,21 @@ test('a builder history pages through builds and filters by status, in the URL',
   await expect(page.locator('select.status-filter')).toHaveValue('success');
   await guard.check();
 });
+
+test('comparing a build with the previous one shows both step durations side by side', async ({ page }) => {
+  const guard = guardPage(page);
+  const builder = await builderByName('lint-warnings');
+  const { builds } = await api(`builders/${builder.builderid}/builds?order=-number&limit=2&complete=true`);
+  test.skip(builds.length < 2, 'needs two finished builds (the paging test makes them)');
+  const [newer, older] = builds;
+  await page.goto(`/s/local/builds/${newer.buildid}`);
+  await page.getByRole('link', { name: `Compare with #${newer.number - 1}` }).click();
+  await expect(page).toHaveURL(new RegExp(`/builders/lint-warnings/compare/${newer.number - 1}/${newer.number}$`));
+  const { steps } = await api(`builds/${newer.buildid}/steps`);
+  await expect(page.locator('tr.compare-row .compare__name')).toHaveText(steps.map((s) => s.name));
+  await expect(page.locator('table.compare th').nth(1)).toHaveText(`#${newer.number - 1}`);
+  await expect(page.locator('.compare__summary')).toContainText(/Total [+−]/);
+  await expect(page.locator('.compare__summary')).toContainText(/\d+ slower, \d+ faster, 0 added, 0 removed/);
+  expect(older.number).toBeLessThan(newer.number);
+  await guard.check();
+});

@@ -2,6 +2,7 @@
 
 pub mod badge;
 pub mod build_table;
+pub mod compare_table;
 pub mod feedback;
 pub mod layout;
 pub mod live;
@@ -13,6 +14,7 @@ pub mod token_prompt;
 
 pub use badge::StatusBadge;
 pub use build_table::BuildTable;
+pub use compare_table::CompareTable;
 pub use feedback::{EmptyState, ErrorPanel, Loading};
 pub use layout::TopBar;
 pub use live::LiveIndicator;

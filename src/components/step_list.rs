@@ -64,6 +64,9 @@ fn step_bar(s: &Step, axis: Memo<Option<Axis>>) -> impl IntoView {
     let (start, end, locks) = (s.started_at, s.complete_at, s.locks_acquired_at);
     let now = use_clock();
     let bar = Memo::new(move |_| axis.get()?.bar(start, end, locks, now.get()));
+    // The bar's length in seconds, growing while the step runs.
+    let secs =
+        move || start.map(|s| (end.unwrap_or_else(|| now.get()) - s).max(0.0).round() as i64);
     let pct = |v: f64| format!("{v:.3}%");
     let title = move || match (axis.get(), start) {
         (Some(a), Some(s)) => {
@@ -82,6 +85,7 @@ fn step_bar(s: &Step, axis: Memo<Option<Axis>>) -> impl IntoView {
         <span class="step__track" title=title>
             {move || bar.get().map(|b| view! {
                 <span class="bar" data-left=format!("{:.3}", b.left) data-width=format!("{:.3}", b.width)
+                    data-secs=secs
                     style:left=pct(b.left) style:width=pct(b.width)>
                     {(b.lock_wait > 0.0).then(|| view! {
                         <span class="bar__lock" data-width=format!("{:.3}", b.lock_wait)

@@ -91,6 +91,14 @@ fn build_view(source_id: &str, d: BuildDetail, show_hidden: RwSignal<bool>) -> i
             </h1>
             <StatusBadge status=b.status() system_label=b.system_label()/>
             <span class="build-head__state">{b.state_string.clone()}</span>
+            {(b.number > 1).then(|| {
+                let key = if crate::buildbot::is_identifier(&d.builder.name) { d.builder.name.clone() } else { d.builder.builderid.to_string() };
+                view! {
+                    <A href=format!("/s/{}/builders/{}/compare/{}/{}", source_id, key, b.number - 1, b.number) attr:class="button compare-link">
+                        {format!("Compare with #{}", b.number - 1)}
+                    </A>
+                }
+            })}
         </header>
         <dl class="facts">
             <div><dt>"Started"</dt><dd><Timestamp epoch=b.started_at/></dd></div>

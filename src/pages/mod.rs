@@ -3,6 +3,7 @@
 mod build;
 mod builder;
 mod codearts;
+mod compare;
 mod home;
 mod job;
 mod servicestage;
@@ -10,6 +11,7 @@ mod source;
 
 pub use build::BuildPage;
 pub use builder::BuilderPage;
+pub use compare::ComparePage;
 pub use home::{Home, NotFound};
 pub use job::JobPage;
 pub use source::SourcePage;
