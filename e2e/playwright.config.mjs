@@ -5,6 +5,7 @@ import { defineConfig } from '@playwright/test';
 
 export default defineConfig({
   testDir: './tests',
+  outputDir: './test-results',
   timeout: 60_000,
   expect: { timeout: 15_000 },
   workers: 1,
