@@ -11,34 +11,13 @@ use std::time::{Duration, Instant};
 
 use buildscope::ansi::{render_line, strip_into, style_after, Style};
 use buildscope::loggroups::GroupIndex;
+// Deterministic, so every run measures the same text.
+use buildscope::rng::Rng;
 
 /// Bytes of text generated per data set.
 const TARGET_BYTES: usize = 50_000_000;
 /// Timed passes per measurement; the best is reported (least disturbed by other load).
 const RUNS: usize = 3;
-
-/// Deterministic xorshift64* so every run measures the same text.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
-    }
-
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n.max(1)
-    }
-
-    fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
-        items
-            .get(self.below(items.len() as u64) as usize)
-            .copied()
-            .unwrap_or("")
-    }
-}
 
 const CRATES: &[&str] = &[
     "serde", "tokio", "hyper", "leptos", "regex", "syn", "quote", "chrono", "rand", "libc",

@@ -1708,21 +1708,7 @@ mod tests {
         }
     }
 
-    /// Tiny deterministic PRNG (xorshift64*) so tests need no dependency.
-    struct Rng(u64);
-
-    impl Rng {
-        fn next(&mut self) -> u64 {
-            self.0 ^= self.0 >> 12;
-            self.0 ^= self.0 << 25;
-            self.0 ^= self.0 >> 27;
-            self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
-        }
-
-        fn below(&mut self, n: u64) -> u64 {
-            self.next() % n.max(1)
-        }
-    }
+    use crate::rng::Rng;
 
     #[test]
     fn nasty_corpus_never_leaks_controls_or_panics() {
@@ -1795,7 +1781,7 @@ mod tests {
             corpus.push(s);
         }
         for _ in 0..500 {
-            let bytes: Vec<u8> = (0..rng.below(80)).map(|_| rng.next() as u8).collect();
+            let bytes: Vec<u8> = (0..rng.below(80)).map(|_| rng.next_u64() as u8).collect();
             corpus.push(String::from_utf8_lossy(&bytes).into_owned());
         }
         let mut state = Style::default();

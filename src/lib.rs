@@ -12,6 +12,7 @@ pub mod error;
 pub mod json;
 pub mod links;
 pub mod loggroups;
+pub mod rng;
 pub mod servicestage;
 pub mod status;
 pub mod timefmt;

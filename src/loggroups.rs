@@ -965,21 +965,7 @@ mod tests {
         assert_eq!(rows, VisibleRows::all(9));
     }
 
-    /// Tiny deterministic PRNG (xorshift64*).
-    struct Rng(u64);
-
-    impl Rng {
-        fn next(&mut self) -> u64 {
-            self.0 ^= self.0 >> 12;
-            self.0 ^= self.0 << 25;
-            self.0 ^= self.0 >> 27;
-            self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
-        }
-
-        fn below(&mut self, n: u64) -> u64 {
-            self.next() % n.max(1)
-        }
-    }
+    use crate::rng::Rng;
 
     /// A random-ish log mixing every syntax, nested and unbalanced.
     fn random_log(rng: &mut Rng, n: usize) -> Vec<String> {

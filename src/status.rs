@@ -107,6 +107,19 @@ impl Status {
         matches!(self, Status::Failure | Status::Exception | Status::Timeout)
     }
 
+    /// A whole build's status from its parts (stages, phases) when the server does not say:
+    /// the first failure-like part, else the first unfinished one, else the last part.
+    pub fn overall(parts: impl IntoIterator<Item = Status>) -> Status {
+        let parts: Vec<Status> = parts.into_iter().collect();
+        parts
+            .iter()
+            .find(|s| s.is_bad())
+            .or_else(|| parts.iter().find(|s| s.is_active()))
+            .or(parts.last())
+            .cloned()
+            .unwrap_or_else(|| Status::Unknown("no parts".into()))
+    }
+
     /// Buildbot: `results` (0–6, `null` while unfinished) plus whether it started / completed.
     pub fn from_buildbot(results: Option<i64>, started: bool, complete: bool) -> Status {
         match results {
@@ -183,6 +196,15 @@ mod tests {
             Status::from_buildbot(Some(9), true, true),
             Status::Unknown("9".into())
         );
+    }
+
+    #[test]
+    fn overall_status_from_parts() {
+        use Status::*;
+        assert_eq!(Status::overall([Success, Failure, Running]), Failure);
+        assert_eq!(Status::overall([Success, Running, Pending]), Running);
+        assert_eq!(Status::overall([Success, Cancelled]), Cancelled);
+        assert_eq!(Status::overall([]), Unknown("no parts".into()));
     }
 
     #[test]

@@ -132,18 +132,9 @@ impl CodeArtsBuildData {
     fn status(&self) -> Status {
         match &self.record {
             Ok(r) => r.status.clone(),
-            Err(_) => overall(&self.stages),
+            Err(_) => Status::overall(self.stages.iter().map(|s| s.status.clone())),
         }
     }
-}
-
-/// A build's status from its stages when the record itself is not available.
-fn overall(stages: &[Stage]) -> Status {
-    let find = |pred: fn(&Status) -> bool| stages.iter().map(|s| s.status.clone()).find(pred);
-    find(Status::is_bad)
-        .or_else(|| find(Status::is_active))
-        .or_else(|| stages.last().map(|s| s.status.clone()))
-        .unwrap_or(Status::Unknown("no stages".into()))
 }
 
 #[component]

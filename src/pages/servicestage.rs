@@ -120,13 +120,7 @@ impl ServiceStageBuildData {
     fn status(&self) -> Status {
         match &self.build {
             Ok(b) => b.status.clone(),
-            Err(_) => self
-                .phases
-                .iter()
-                .map(|p| p.status.clone())
-                .find(|s| s.is_bad() || s.is_active())
-                .or_else(|| self.phases.last().map(|p| p.status.clone()))
-                .unwrap_or(Status::Unknown("no phases".into())),
+            Err(_) => Status::overall(self.phases.iter().map(|p| p.status.clone())),
         }
     }
 }
