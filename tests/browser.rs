@@ -378,3 +378,38 @@ fn compare_table_says_what_changed_in_words() {
     assert!(text(&all(&root, "tr.compare-row")[3]).contains("−30s"));
     root.remove();
 }
+
+#[wasm_bindgen_test]
+fn every_codearts_status_gets_a_badge_with_its_own_label() {
+    // The strings CodeArts is documented or seen to send (notes A.1b), plus an unknown one.
+    let cases: [(Option<&str>, Option<i64>, Status); 9] = [
+        (Some("SUCCESS"), Some(5), Status::Success),
+        (Some("ABORTED"), Some(8), Status::Cancelled),
+        (Some("FAILED"), None, Status::Failure),
+        (Some("RUNNING"), None, Status::Running),
+        (Some("PENDING"), None, Status::Pending),
+        (Some("SCHEDULE_FAILURE"), None, Status::Exception),
+        (Some("blue"), None, Status::Success),
+        (Some("InQueue"), None, Status::Queued),
+        (
+            Some("SOMETHING_NEW"),
+            None,
+            Status::Unknown("SOMETHING_NEW".into()),
+        ),
+    ];
+    for (text_in, code, want) in cases {
+        let status = codearts::status(text_in, code);
+        assert_eq!(status, want, "{text_in:?}");
+        let label = codearts::system_label(text_in, code);
+        let expected_label = label.clone();
+        let root = mount(move || view! { <StatusBadge status system_label=label/> });
+        let badge = one(&root, ".badge");
+        assert_eq!(
+            badge.get_attribute("data-status").as_deref(),
+            Some(want.key())
+        );
+        assert_eq!(text(&one(&badge, ".badge__text")), want.to_string());
+        assert_eq!(badge.get_attribute("title"), Some(expected_label));
+        root.remove();
+    }
+}

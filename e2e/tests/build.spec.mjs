@@ -99,3 +99,17 @@ test('back and forward move between the builders page and a build', async ({ pag
   await page.goForward();
   await expect(page.locator('.build-head__builder')).toHaveText('lint-warnings');
 });
+
+test('a #step-N link opens the build at that step, revealing it if hidden', async ({ page }) => {
+  const builder = await builderByName('kitchen-sink');
+  const build = await latestBuild(builder.builderid);
+  const hidden = (await stepsOf(build.buildid)).find((s) => s.hidden);
+  await page.goto(`/s/local/builds/${build.buildid}#step-${hidden.number}`);
+  const row = page.locator(`#step-${hidden.number}`);
+  await expect(row).toBeVisible();
+  await expect(row).toHaveClass(/step--linked/);
+  await expect(row).toBeInViewport();
+  await expect(page.getByLabel(/Show \d+ hidden step/)).toBeChecked();
+  // Each step number is the link to copy.
+  await expect(row.locator('a.step__number')).toHaveAttribute('href', `#step-${hidden.number}`);
+});

@@ -133,8 +133,9 @@ fn step_row(s: Step, first_bad: Option<i64>, axis: Memo<Option<Axis>>) -> impl I
         })
         .collect_view();
     view! {
-        <li class=class data-step-number=s.number data-status=key data-hidden=s.hidden.to_string()>
-            <span class="step__number num">{s.number}</span>
+        <li class=class id=format!("step-{}", s.number) data-step-number=s.number data-status=key data-hidden=s.hidden.to_string()>
+            // A link to this step (`#step-N`) to copy and share.
+            <a class="step__number num" href=format!("#step-{}", s.number) title="Link to this step">{s.number}</a>
             <StatusBadge status=status system_label=s.system_label()/>
             <span class="step__title">
                 <span class="step__name">{s.name.clone()}</span>

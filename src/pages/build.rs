@@ -55,6 +55,35 @@ fn BuildView(source: Source, buildid: i64) -> impl IntoView {
     let source_id = source.id.clone();
     // Owned here, not by the step list, so live refreshes keep the user's choice.
     let show_hidden = RwSignal::new(false);
+    // A `#step-N` link opens at that step: the rows exist only once the data arrived, so the
+    // browser's own scroll-to-anchor happened too early; do it once the step is there. A hidden
+    // step is revealed first.
+    let scrolled = StoredValue::new(false);
+    Effect::new(move |_| {
+        let Some(d) = polled.data.get() else { return };
+        if scrolled.get_value() {
+            return;
+        }
+        scrolled.set_value(true);
+        let hash = web_sys::window()
+            .and_then(|w| w.location().hash().ok())
+            .unwrap_or_default();
+        let Some(n) = hash
+            .strip_prefix("#step-")
+            .and_then(|n| n.parse::<i64>().ok())
+        else {
+            return;
+        };
+        if d.steps.iter().any(|s| s.number == n && s.hidden) {
+            show_hidden.set(true);
+        }
+        request_animation_frame(move || {
+            if let Some(el) = document().get_element_by_id(&format!("step-{n}")) {
+                el.scroll_into_view();
+                let _ = el.class_list().add_1("step--linked");
+            }
+        });
+    });
     Effect::new(move |_| {
         if let Some(d) = polled.data.get() {
             set_title(&format!(
