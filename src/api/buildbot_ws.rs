@@ -95,6 +95,17 @@ impl LiveFeed {
 impl Drop for LiveFeed {
     fn drop(&mut self) {
         let mut i = self.inner.borrow_mut();
+        // Tell the master we are done before closing, as its protocol expects.
+        let open = i
+            .socket
+            .as_ref()
+            .is_some_and(|s| s.ready_state() == WebSocket::OPEN);
+        if open {
+            let paths = i.paths.clone();
+            for path in paths {
+                send(&mut i, |id| Command::StopConsuming { path, id });
+            }
+        }
         i.stopped = true;
         i.reconnect = None;
         i.ping = None;
