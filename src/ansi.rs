@@ -1827,11 +1827,7 @@ mod tests {
 
     #[test]
     fn real_buildbot_fixture() {
-        let path = concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/tests/fixtures/buildbot/log-stdio-ansi-contents.json"
-        );
-        let json = std::fs::read_to_string(path).expect("fixture readable");
+        let json = crate::testdata::buildbot("log-stdio-ansi-contents");
         let value: serde_json::Value = serde_json::from_str(&json).expect("fixture is JSON");
         let content = value["logchunks"][0]["content"].as_str().expect("content");
         let mut state = Style::default();

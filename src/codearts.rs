@@ -941,13 +941,7 @@ mod tests {
     use super::*;
     use serde_json::json;
 
-    fn fixture(name: &str) -> String {
-        let path = format!(
-            "{}/tests/fixtures/huawei/{name}.json",
-            env!("CARGO_MANIFEST_DIR")
-        );
-        std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
-    }
+    use crate::testdata::huawei as fixture;
 
     const T_18_49: f64 = 1_727_147_929.0; // 2024-09-24T03:18:49Z
 

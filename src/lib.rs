@@ -19,6 +19,9 @@ pub mod timefmt;
 pub mod timeline;
 pub mod timeparse;
 
+#[cfg(test)]
+mod testdata;
+
 #[cfg(target_arch = "wasm32")]
 pub mod api;
 #[cfg(target_arch = "wasm32")]

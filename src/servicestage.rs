@@ -339,13 +339,7 @@ pub fn decode_build_log(body: &str) -> Result<BuildLog, DecodeError> {
 mod tests {
     use super::*;
 
-    fn fixture(name: &str) -> String {
-        let path = format!(
-            "{}/tests/fixtures/huawei/{name}.json",
-            env!("CARGO_MANIFEST_DIR")
-        );
-        std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
-    }
+    use crate::testdata::huawei as fixture;
 
     #[test]
     fn phases_example_in_canonical_order() {

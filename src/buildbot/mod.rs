@@ -358,13 +358,7 @@ mod tests {
     use super::*;
     use serde_json::json;
 
-    fn fixture(name: &str) -> String {
-        let path = format!(
-            "{}/tests/fixtures/buildbot/{name}.json",
-            env!("CARGO_MANIFEST_DIR")
-        );
-        std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
-    }
+    use crate::testdata::buildbot as fixture;
 
     #[test]
     fn builders_from_a_real_master() {
@@ -513,7 +507,7 @@ mod tests {
     /// their message. New fixtures are covered automatically.
     #[test]
     fn every_recorded_response_decodes() {
-        let dir = format!("{}/tests/fixtures/buildbot", env!("CARGO_MANIFEST_DIR"));
+        let dir = crate::testdata::dir("buildbot");
         let mut checked = 0;
         for entry in std::fs::read_dir(&dir).unwrap() {
             let path = entry.unwrap().path();

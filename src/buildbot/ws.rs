@@ -139,13 +139,7 @@ mod tests {
     use super::*;
     use crate::status::Status;
 
-    fn fixture(name: &str) -> String {
-        let path = format!(
-            "{}/tests/fixtures/buildbot/{name}.json",
-            env!("CARGO_MANIFEST_DIR")
-        );
-        std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
-    }
+    use crate::testdata::buildbot as fixture;
 
     #[test]
     fn commands_match_what_the_master_accepts() {
