@@ -1,5 +1,5 @@
 import { test, expect } from '@playwright/test';
-import { api, builderByName, expectedLabel, force, guardPage, latestBuild } from './helpers.mjs';
+import { api, expectedLabel, guardPage, latestBuild, startLongRunning } from './helpers.mjs';
 
 // What the harness's builders are designed to end with (harness/buildbot/master.cfg).
 const DESIGNED = {
@@ -57,15 +57,7 @@ test('filtering builders by name', async ({ page }) => {
 
 test('a running build ticks live and turns to Success without a reload', async ({ page }) => {
   test.setTimeout(120_000);
-  const builder = await builderByName('long-running');
-  const before = await latestBuild(builder.builderid);
-  await force('long-running', { duration: 15 });
-  // Wait until the master has started the new build.
-  let build;
-  await expect.poll(async () => {
-    build = await latestBuild(builder.builderid);
-    return build && build.number > (before?.number ?? 0) && build.started_at !== null && !build.complete;
-  }, { timeout: 60_000 }).toBe(true);
+  const build = await startLongRunning(15);
 
   await page.goto('/s/local');
   // Updates arrive over Buildbot's websocket, proxied by nginx.
@@ -82,14 +74,7 @@ test('a running build ticks live and turns to Success without a reload', async (
 
 test("a running build's timeline bar grows and its badge turns to Success without a reload", async ({ page }) => {
   test.setTimeout(120_000);
-  const builder = await builderByName('long-running');
-  const before = await latestBuild(builder.builderid);
-  await force('long-running', { duration: 15 });
-  let build;
-  await expect.poll(async () => {
-    build = await latestBuild(builder.builderid);
-    return build.number > before.number && build.started_at !== null && !build.complete;
-  }, { timeout: 60_000 }).toBe(true);
+  const build = await startLongRunning(15);
   await page.goto(`/s/local/builds/${build.buildid}`);
   await expect(page.locator('.build-head .badge__text')).toHaveText('Running');
   const stepRow = page.locator('li.step').last();

@@ -23,6 +23,19 @@ export async function force(builderName, params = {}) {
   return body.result;
 }
 
+/** Forces a `long-running` build of `duration` seconds and waits until the master has started it. */
+export async function startLongRunning(duration) {
+  const builder = await builderByName('long-running');
+  const before = await latestBuild(builder.builderid);
+  await force('long-running', { duration });
+  let build;
+  await expect.poll(async () => {
+    build = await latestBuild(builder.builderid);
+    return build && build.number > (before?.number ?? 0) && build.started_at !== null && !build.complete;
+  }, { timeout: 60_000 }).toBe(true);
+  return build;
+}
+
 export async function builderByName(name) {
   const { builders } = await api(`builders/${name}`);
   return builders[0];
