@@ -4,7 +4,9 @@ use crate::api;
 use crate::components::{Loading, TokenPrompt, TopBar};
 use crate::config::Config;
 use crate::hooks::provide_clock;
-use crate::pages::{BuildPage, BuilderPage, ComparePage, Home, JobPage, NotFound, SourcePage};
+use crate::pages::{
+    BuildPage, BuilderPage, ComparePage, Home, JobPage, LogPage, NotFound, SourcePage,
+};
 use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
@@ -57,6 +59,7 @@ fn Configured(config: Config) -> impl IntoView {
                 <Route path=path!("/s/:source/builders/:builder/compare/:a/:b") view=ComparePage/>
                 <Route path=path!("/s/:source/jobs/:job") view=JobPage/>
                 <Route path=path!("/s/:source/builds/:buildid") view=BuildPage/>
+                <Route path=path!("/s/:source/builds/:buildid/steps/:step/logs/:slug") view=LogPage/>
             </Routes>
         </main>
     }

@@ -36,4 +36,6 @@ pub mod components;
 #[cfg(target_arch = "wasm32")]
 pub mod hooks;
 #[cfg(target_arch = "wasm32")]
+pub mod logsession;
+#[cfg(target_arch = "wasm32")]
 pub mod pages;

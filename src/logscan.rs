@@ -90,8 +90,8 @@ impl Scanner {
     }
 
     /// Lines `first..` (in order); lines a consumer has already seen are skipped by it.
-    pub fn feed(&mut self, first: u64, lines: &[LogLine]) {
-        for (i, line) in lines.iter().enumerate() {
+    pub fn feed<'a>(&mut self, first: u64, lines: impl IntoIterator<Item = &'a LogLine>) {
+        for (i, line) in lines.into_iter().enumerate() {
             let n = first + i as u64;
             if self.index {
                 self.groups.push_line(n, &line.text);

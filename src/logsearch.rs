@@ -222,7 +222,51 @@ impl Hits {
     }
 }
 
+/// One piece of a rendered line: `len` bytes of span `span`, inside match `hit` if any.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Piece {
+    pub span: usize,
+    pub start: usize,
+    pub end: usize,
+    pub hit: Option<usize>,
+}
+
+/// Cuts a line's spans (whose texts concatenate to the searched text, see `ansi::strip`) at
+/// the match boundaries, so matches can be highlighted without losing the ANSI styles.
+/// `span_lens` are the byte lengths of the spans' texts; offsets are within each span.
+pub fn pieces(span_lens: &[usize], hits: &[Range<usize>]) -> Vec<Piece> {
+    let mut out = Vec::with_capacity(span_lens.len() + 2 * hits.len());
+    let mut base = 0;
+    let mut h = 0;
+    for (i, &len) in span_lens.iter().enumerate() {
+        let end = base + len;
+        let mut at = base;
+        while at < end {
+            // Skip hits that ended before this point.
+            while h < hits.len() && hits[h].end <= at {
+                h += 1;
+            }
+            let (cut, hit) = match hits.get(h) {
+                Some(r) if r.start <= at => (r.end.min(end), Some(h)),
+                Some(r) if r.start < end => (r.start, None),
+                _ => (end, None),
+            };
+            out.push(Piece {
+                span: i,
+                start: at - base,
+                end: cut - base,
+                hit,
+            });
+            at = cut;
+        }
+        base = end;
+    }
+    out
+}
+
 #[cfg(test)]
+// Hit lists are slices of ranges; one hit is the common case, not a mistake.
+#[allow(clippy::single_range_in_vec_init)]
 mod tests {
     use super::*;
 
@@ -295,6 +339,33 @@ mod tests {
         assert_eq!(h.last_before(7), Some(1));
         assert_eq!(h.last_before(3), None);
         assert!(h.has_line(7) && !h.has_line(4));
+    }
+
+    #[test]
+    fn pieces_cut_spans_at_match_edges() {
+        // Spans "ab|cdef|g", matches "bcd" and "g".
+        let p = pieces(&[2, 4, 1], &[1..4, 6..7]);
+        let flat: Vec<_> = p.iter().map(|p| (p.span, p.start, p.end, p.hit)).collect();
+        assert_eq!(
+            flat,
+            vec![
+                (0, 0, 1, None),
+                (0, 1, 2, Some(0)),
+                (1, 0, 2, Some(0)),
+                (1, 2, 4, None),
+                (2, 0, 1, Some(1)),
+            ]
+        );
+        assert_eq!(
+            pieces(&[3], &[]),
+            vec![Piece {
+                span: 0,
+                start: 0,
+                end: 3,
+                hit: None
+            }]
+        );
+        assert!(pieces(&[], &[0..1]).is_empty());
     }
 
     #[test]

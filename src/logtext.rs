@@ -133,6 +133,30 @@ pub fn looks_like_error(plain: &str) -> bool {
     CONTAINS.iter().any(|p| t.contains(p))
 }
 
+/// The lines a `#L<n>` or `#L<a>-L<b>` fragment names, as 0-based `(first, last)` (the
+/// fragment is 1-based, like the line numbers shown). Reversed ranges are put in order.
+pub fn parse_line_anchor(hash: &str) -> Option<(u64, u64)> {
+    let rest = hash.strip_prefix('#').unwrap_or(hash).strip_prefix('L')?;
+    let (a, b) = match rest.split_once('-') {
+        Some((a, b)) => (a, b.strip_prefix('L').unwrap_or(b)),
+        None => (rest, rest),
+    };
+    let (a, b) = (a.parse::<u64>().ok()?, b.parse::<u64>().ok()?);
+    if a == 0 || b == 0 {
+        return None;
+    }
+    Some((a.min(b) - 1, a.max(b) - 1))
+}
+
+/// The fragment for 0-based lines `first..=last`.
+pub fn line_anchor(first: u64, last: u64) -> String {
+    if first == last {
+        format!("#L{}", first + 1)
+    } else {
+        format!("#L{}-L{}", first + 1, last + 1)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -166,6 +190,30 @@ mod tests {
         assert!(lines.iter().any(|l| l.stream == Stream::Header));
         assert!(lines.iter().any(|l| l.stream == Stream::Stdout));
         assert!(lines.iter().all(|l| l.stream != Stream::Text));
+    }
+
+    #[test]
+    fn line_anchors_round_trip() {
+        assert_eq!(parse_line_anchor("#L150000"), Some((149_999, 149_999)));
+        assert_eq!(parse_line_anchor("#L5-L9"), Some((4, 8)));
+        assert_eq!(parse_line_anchor("#L9-L5"), Some((4, 8)));
+        assert_eq!(parse_line_anchor("L7-8"), Some((6, 7)));
+        for bad in [
+            "",
+            "#",
+            "#L",
+            "#L0",
+            "#Lx",
+            "#step-3",
+            "#L1-",
+            "#L-1",
+            "#L99999999999999999999",
+        ] {
+            assert_eq!(parse_line_anchor(bad), None, "{bad}");
+        }
+        assert_eq!(line_anchor(0, 0), "#L1");
+        assert_eq!(line_anchor(4, 8), "#L5-L9");
+        assert_eq!(parse_line_anchor(&line_anchor(41, 99)), Some((41, 99)));
     }
 
     #[test]

@@ -139,6 +139,12 @@ impl<T> LineCache<T> {
         run.lines.get((line - run.start) as usize)
     }
 
+    pub fn get_mut(&mut self, line: u64) -> Option<&mut T> {
+        let i = self.run_of(line)?;
+        let run = &mut self.runs[i];
+        run.lines.get_mut((line - run.start) as usize)
+    }
+
     pub fn contains(&self, line: u64) -> bool {
         self.run_of(line).is_some()
     }

@@ -140,7 +140,10 @@ fn build_view(source_id: &str, d: BuildDetail, show_hidden: RwSignal<bool>) -> i
         {if d.steps.is_empty() {
             view! { <EmptyState title="No steps yet" hint="Steps appear here as soon as the build starts them."/> }.into_any()
         } else {
-            view! { <StepList steps=d.steps build_start=b.started_at build_end=b.complete_at show_hidden/> }.into_any()
+            let source_id = source_id.to_string();
+            let buildid = b.buildid;
+            let log_href = Callback::new(move |(step, slug): (i64, String)| super::log::log_href(&source_id, buildid, step, &slug));
+            view! { <StepList steps=d.steps build_start=b.started_at build_end=b.complete_at show_hidden logs=d.logs log_href/> }.into_any()
         }}
     }
 }

@@ -6,6 +6,7 @@ mod codearts;
 mod compare;
 mod home;
 mod job;
+mod log;
 mod servicestage;
 mod source;
 
@@ -14,6 +15,7 @@ pub use builder::BuilderPage;
 pub use compare::ComparePage;
 pub use home::{Home, NotFound};
 pub use job::JobPage;
+pub use log::LogPage;
 pub use source::SourcePage;
 
 use crate::components::{ErrorPanel, Loading};

@@ -1,0 +1,12 @@
+import { chromium } from 'playwright';
+const [url, out, wait] = process.argv.slice(2);
+const b = await chromium.launch({ executablePath: '/usr/bin/chromium' });
+const p = await b.newPage({ viewport: { width: 1300, height: 900 } });
+p.on('console', m => console.log('console:', m.type(), m.text()));
+p.on('pageerror', e => console.log('pageerror:', e.message));
+p.on('request', r => { if (r.url().includes('contents')) console.log('req', r.url().replace(/.*api\/v2\//,'')); });
+await p.goto(url);
+await p.waitForTimeout(+(wait || 3000));
+await p.screenshot({ path: out });
+console.log('rows in DOM', await p.locator('.log-row').count(), 'nodes', await p.evaluate(() => document.getElementsByTagName('*').length));
+await b.close();
