@@ -69,6 +69,10 @@ impl LogLine {
     /// Whether "next error" should stop here: a stderr line, a line whose text starts red, or a
     /// line that matches a common error pattern of compilers, test runners and build tools.
     pub fn is_error(&self) -> bool {
+        // Header lines echo the command, which may well contain "error" or "FAILED".
+        if self.stream == Stream::Header {
+            return false;
+        }
         if self.stream == Stream::Stderr && !ansi::strip(&self.text).trim().is_empty() {
             return true;
         }
@@ -121,7 +125,10 @@ pub fn looks_like_error(plain: &str) -> bool {
     if STARTS.iter().any(|p| t.starts_with(p)) {
         return true;
     }
-    const CONTAINS: [&str; 7] = [
+    const CONTAINS: [&str; 9] = [
+        // Test runners: `test_x ... FAILED` (Python unittest, cargo test), `... ERROR`.
+        " ... FAILED",
+        " ... ERROR",
         ": error:",
         ": error ",
         ": fatal error",
@@ -231,9 +238,12 @@ mod tests {
         assert!(line(Stream::Stdout, "error[E0382]: use of moved value").is_error());
         assert!(line(Stream::Stdout, "thread 'main' panicked at src/x.rs:1").is_error());
         assert!(line(Stream::Stdout, "[ERROR] BUILD FAILURE").is_error());
+        assert!(line(Stream::Stdout, "test_c ... FAILED").is_error());
+        assert!(!line(Stream::Stdout, "test_a ... ok").is_error());
         assert!(line(Stream::Stdout, "Traceback (most recent call last):").is_error());
         assert!(!line(Stream::Stdout, "compiling with -Werror").is_error());
         assert!(!line(Stream::Stdout, "test result: ok. 0 errors").is_error());
         assert!(!line(Stream::Header, "argv: [make]").is_error());
+        assert!(!line(Stream::Header, "bash -c 'echo \"test_c ... FAILED\"'").is_error());
     }
 }

@@ -23,9 +23,9 @@ HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 BB_VERSION=4.3.0
 VENV=${BUILDSCOPE_CACHE:-$HOME/.cache/buildscope}/bb-venv
 ALL_BUILDERS=(linux-build lint-warnings unit-tests-failing exception-builder kitchen-sink
-              long-running cancelled-build biglog)
+              long-running cancelled-build biglog grouped-log)
 WAIT_DEFAULT=(linux-build lint-warnings unit-tests-failing exception-builder kitchen-sink
-              cancelled-build)
+              cancelled-build grouped-log)
 OWNER="buildscope harness <harness@example.invalid>"
 
 log() { printf '[bb %s] %s\n' "$(date +%T)" "$*" >&2; }

@@ -72,14 +72,19 @@ fn set_pref(key: &str, value: &str) {
     }
 }
 
+/// Sets the URL fragment without a navigation (a history entry per click would make Back
+/// useless). The URL is built in full: a bare `#L3` would resolve against `<base href="/">`.
 fn set_hash(hash: &str) {
-    if let Some(h) = web_sys::window().and_then(|w| w.history().ok()) {
-        let url = if hash.is_empty() {
-            " ".to_string()
-        } else {
-            hash.to_string()
-        };
-        let _ = h.replace_state_with_url(&JsValue::NULL, "", Some(url.trim()));
+    let Some(w) = web_sys::window() else { return };
+    let loc = w.location();
+    let url = format!(
+        "{}{}{}",
+        loc.pathname().unwrap_or_default(),
+        loc.search().unwrap_or_default(),
+        hash
+    );
+    if let Ok(h) = w.history() {
+        let _ = h.replace_state_with_url(&JsValue::NULL, "", Some(&url));
     }
 }
 
@@ -494,25 +499,28 @@ pub fn LogViewer(
         user_moved();
     };
 
+    // One key per row: a row is re-rendered only when something it shows changed (loaded,
+    // search, group header / fold state, error mark), never merely because it scrolled.
     let row_items = move || {
         let range = render_range.get();
-        let version = sig.version.get();
+        sig.version.track();
+        sig.scan_version.track();
         let sgen = search_gen.get();
-        let _ = version;
         rows.with(|r| {
-            r.lines_for_rows(range)
-                .map(|line| {
-                    let loaded = session.with_value(|s| s.with_line(line, |c| c.is_some()));
-                    let header = session
-                        .with_value(|s| s.with_scanner(|sc| sc.groups().group(line).is_some()));
-                    (
-                        line,
-                        loaded,
-                        sgen,
-                        header && collapsed.with(|c| c.contains(&line)),
-                    )
+            session.with_value(|s| {
+                s.with_scanner(|sc| {
+                    r.lines_for_rows(range)
+                        .map(|line| RowKey {
+                            line,
+                            loaded: s.with_line(line, |c| c.is_some()),
+                            search: sgen,
+                            header: sc.groups().group(line).is_some(),
+                            collapsed: collapsed.with(|c| c.contains(&line)),
+                            error: sc.errors().binary_search(&line).is_ok(),
+                        })
+                        .collect::<Vec<_>>()
                 })
-                .collect::<Vec<_>>()
+            })
         })
     };
     let translate = move || {
@@ -521,7 +529,14 @@ pub fn LogViewer(
         format!("translateY({}px)", -((t - first) * ROW_PX))
     };
 
-    let render_row = move |(line, loaded, _gen, is_collapsed): (u64, bool, u64, bool)| {
+    let render_row = move |key: RowKey| {
+        let RowKey {
+            line,
+            loaded,
+            collapsed: is_collapsed,
+            error: is_error,
+            ..
+        } = key;
         let selected = move || selection.get().is_some_and(|(a, b)| line >= a && line <= b);
         let current = move || {
             let k = current_hit.get()?;
@@ -571,24 +586,33 @@ pub fn LogViewer(
             stream.key(),
             if is_error { " log-row--error" } else { "" }
         );
-        let toggle = group.map(|(title, len)| {
+        // A group header shows its title (not the marker) after a fold toggle.
+        if let Some((title, len)) = group {
             let label = match len {
-                Some(n) => format!("{title} ({n} lines)"),
-                None => title,
+                Some(n) => format!(" ({n} lines)"),
+                None => String::new(),
             };
-            view! {
-                <button type="button" class="group-toggle" aria-expanded=(!is_collapsed).to_string()
-                    title=label
-                    on:click=move |_| collapsed.update(|c| { if !c.remove(&line) { c.insert(line); } })>
-                    {if is_collapsed { "▸" } else { "▾" }}
-                </button>
+            let action = if is_collapsed { "Expand" } else { "Collapse" };
+            return view! {
+                <div class=format!("{class} log-row--group") data-line=line class:log-row--selected=selected>
+                    {gutter}
+                    <span class="lt">
+                        <button type="button" class="group-toggle" aria-expanded=(!is_collapsed).to_string()
+                            aria-label=format!("{action} group {title}")
+                            on:click=move |_| collapsed.update(|c| { if !c.remove(&line) { c.insert(line); } })>
+                            {if is_collapsed { "▸" } else { "▾" }}
+                        </button>
+                        <span class="group-title">{title.clone()}</span>
+                        <span class="group-len">{label}</span>
+                    </span>
+                </div>
             }
-        });
+            .into_any();
+        }
         view! {
             <div class=class data-line=line class:log-row--selected=selected
                 class:log-row--hit=!hits.is_empty()>
                 {gutter}
-                {toggle}
                 <span class="lt">{render_pieces(&spans, &hits, current)}</span>
             </div>
         }
@@ -720,6 +744,16 @@ pub fn LogViewer(
             <div class="log-status muted num">{stats}</div>
         </div>
     }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+struct RowKey {
+    line: u64,
+    loaded: bool,
+    search: u64,
+    header: bool,
+    collapsed: bool,
+    error: bool,
 }
 
 /// Line ranges shown by display rows `visible` (several when collapsed groups sit inside).
