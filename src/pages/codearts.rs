@@ -127,9 +127,18 @@ pub fn CodeArtsJob(
         }
         let sid = sid.clone();
         let job = job.clone();
+        // ShowListHistory carries no branch or commit (period-history does): columns only
+        // when some record has them.
+        let stamped = h
+            .records
+            .iter()
+            .any(|r| r.branch.is_some() || r.commit_id.is_some());
         view! {
             <table class="jobs">
-                <thead><tr><th scope="col">"Build"</th><th scope="col">"Status"</th><th scope="col">"Started"</th><th scope="col">"Duration"</th><th scope="col">"Branch"</th><th scope="col">"Commit"</th></tr></thead>
+                <thead><tr>
+                    <th scope="col">"Build"</th><th scope="col">"Status"</th><th scope="col">"Started"</th><th scope="col">"Duration"</th>
+                    {stamped.then(|| view! { <th scope="col">"Branch"</th><th scope="col">"Commit"</th> })}
+                </tr></thead>
                 <tbody>
                     {h.records.into_iter().map(|r| {
                         let number = r.build_number.map(|n| format!("#{n}")).unwrap_or_else(|| "build".into());
@@ -144,8 +153,10 @@ pub fn CodeArtsJob(
                                 <td><StatusBadge status=r.status.clone() system_label=label/></td>
                                 <td><Timestamp epoch=r.start_time/></td>
                                 <td class="num"><LiveDuration start=r.start_time end=r.end_time/></td>
-                                <td>{r.branch.clone().unwrap_or_default()}</td>
-                                <td><Revision revision=r.commit_id.clone()/></td>
+                                {stamped.then(|| view! {
+                                    <td class="history-row__branch">{r.branch.clone()}</td>
+                                    <td class="history-row__commit"><Revision revision=r.commit_id.clone()/></td>
+                                })}
                             </tr>
                         }
                     }).collect_view()}
