@@ -1,8 +1,12 @@
 // CodeArts history paging and comparing two builds of a CodeArts or ServiceStage job, against
 // the simulator (scenario jobs have builds 1-4 from start-up; see sim/README.md).
 import { test, expect } from '@playwright/test';
-import { CODEARTS_JOBS, SS_JOBS, codeartsHistory, enterToken, ssBuildId } from './sim.mjs';
+import {
+  CODEARTS_JOBS, SS_JOBS, addFault, clearFaults, codeartsHistory, enterToken, ssBuildId,
+} from './sim.mjs';
 import { guardPage } from './helpers.mjs';
+
+test.afterEach(async () => { await clearFaults(); });
 
 test('a CodeArts job pages through its history, the page in the URL', async ({ page }) => {
   const guard = guardPage(page);
@@ -76,4 +80,16 @@ test('two ServiceStage builds compare phase by phase from "Compare with previous
   await page.getByRole('link', { name: jobName }).click();
   await expect(page.locator('tr.history-row').first()).toBeVisible();
   await guard.check();
+});
+
+test('a comparison the server fails names source, status and code, then recovers', async ({ page }) => {
+  test.setTimeout(90_000);
+  await addFault('/record-info', '500');
+  await page.goto(`/s/codearts/jobs/${CODEARTS_JOBS.failure}/compare/2/3`);
+  const alert = page.getByRole('alert');
+  await expect(alert.locator('.state__title')).toHaveText(/CodeArts Build: HTTP 500 \(CB\.00060101\)/, { timeout: 30_000 });
+  await expect(alert).toContainText('/record-info');
+  await clearFaults();
+  await expect(page.locator('tr.compare-row')).toHaveCount(5, { timeout: 40_000 });
+  await expect(page.getByRole('alert')).toHaveCount(0);
 });
