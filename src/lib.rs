@@ -11,6 +11,7 @@ pub mod config;
 pub mod error;
 pub mod json;
 pub mod links;
+pub mod listing;
 pub mod loggroups;
 pub mod logscan;
 pub mod logscroll;
@@ -23,6 +24,7 @@ pub mod status;
 pub mod timefmt;
 pub mod timeline;
 pub mod timeparse;
+pub mod vcs;
 
 #[cfg(test)]
 mod testdata;

@@ -1,20 +1,11 @@
 import { test, expect } from '@playwright/test';
 import {
   CODEARTS_JOBS, SEED_PHASES_BUILD, SEED_RECORD, SIM_TOKEN, SS_JOBS,
-  addFault, clearFaults, startCodeArtsBuild, startServiceStageBuild,
+  addFault, clearFaults, enterToken, startCodeArtsBuild, startServiceStageBuild,
 } from './sim.mjs';
 import { guardPage } from './helpers.mjs';
 
 test.afterEach(async () => { await clearFaults(); });
-
-/** ServiceStage is configured with "auth": "token": the user types it once per tab session. */
-async function enterToken(page, token = SIM_TOKEN) {
-  const prompt = page.locator('form.token-prompt');
-  await expect(prompt).toContainText('ServiceStage needs a token');
-  await prompt.getByPlaceholder('Token').fill(token);
-  await prompt.getByLabel('Remember for this tab session').check();
-  await prompt.getByRole('button', { name: 'Use token' }).click();
-}
 
 test('the documented CodeArts example shows its stages in sequence order', async ({ page }) => {
   const guard = guardPage(page, { allowHttpErrors: true });
