@@ -574,8 +574,6 @@ pub fn LogViewer(
                 )
             })
         });
-        let is_error =
-            session.with_value(|s| s.with_scanner(|sc| sc.errors().binary_search(&line).is_ok()));
         let hits = matcher.with_value(|m| {
             m.as_ref()
                 .map(|m| m.find(&spans.iter().map(|s| s.text.as_str()).collect::<String>()))
