@@ -125,8 +125,13 @@ test('a running log follows new lines at the bottom and pauses when scrolled up'
   test.setTimeout(120_000);
   const guard = guardPage(page);
   const build = await startLongRunning(40);
-  const { steps } = await api(`builds/${build.buildid}/steps`);
-  const step = steps.find((s) => s.name === 'slow step');
+  // The build has started; its step may be a moment behind.
+  let step;
+  await expect.poll(async () => {
+    const { steps } = await api(`builds/${build.buildid}/steps`);
+    step = steps.find((s) => s.name === 'slow step' && s.started_at !== null);
+    return Boolean(step);
+  }, { timeout: 30_000 }).toBe(true);
   await page.goto(`/s/local/builds/${build.buildid}/steps/${step.number}/logs/stdio`);
   const follow = page.locator('button.follow');
   await expect(follow).toHaveAttribute('aria-pressed', 'true');

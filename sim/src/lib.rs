@@ -11,4 +11,5 @@ pub mod seed;
 pub mod server;
 pub mod servicestage;
 pub mod state;
+pub mod synthetic;
 pub mod timefmt;

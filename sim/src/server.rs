@@ -60,6 +60,11 @@ pub fn handle(ctx: &Ctx, req: &Req) -> Reply {
 fn route(ctx: &Ctx, req: &Req) -> Reply {
     let now = now_ms();
     let segs: Vec<&str> = req.segs.iter().map(String::as_str).collect();
+    if req.method == "GET" {
+        if let Some(reply) = crate::synthetic::route(&segs, &req.query) {
+            return reply;
+        }
+    }
     match (req.method.as_str(), segs.as_slice()) {
         // CodeArts Build
         ("GET", ["v1", "record", id, "full-stages"]) => ca::full_stages(ctx, req, id, now),
