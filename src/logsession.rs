@@ -61,9 +61,59 @@ struct Inner {
     view: Vec<Range<u64>>,
     total: u64,
     in_flight: Option<(Request, AbortHandle)>,
+    /// The request in flight was aborted and its task has not finished yet: the next one
+    /// waits, so two requests never overlap even for a moment.
+    aborting: bool,
     failures: u32,
     retry: Option<Timeout>,
+    /// When the view last jumped (not a scroll: a new place, e.g. a thumb drag) and the timer
+    /// that fetches once it has settled.
+    jumped_at: f64,
+    /// The last jump followed another within SETTLE_MS: the user is dragging.
+    dragging: bool,
+    settle: Option<Timeout>,
     alive: bool,
+}
+
+/// While jumps follow each other faster than this (the thumb being dragged), a jump's window
+/// is requested only once the view stayed put this long: dragging across a 1M-line log sends
+/// a request at the start and one at the end, not one per frame (and aborts none). A single
+/// jump (End, a permalink, a search hit) and ordinary scrolling are served at once.
+const SETTLE_MS: f64 = 80.0;
+
+fn now_ms() -> f64 {
+    js_sys::Date::now()
+}
+
+thread_local! {
+    /// One lane for every session: the app never has two log requests in flight, not even
+    /// while a closed page's request is still being cancelled. Sessions that found the lane
+    /// busy wait in the list and are pumped when it frees.
+    static LANE: RefCell<(bool, Vec<LogSession>)> = const { RefCell::new((false, Vec::new())) };
+}
+
+/// Takes the lane, or queues `s` to be pumped when it frees.
+fn take_lane(s: &LogSession) -> bool {
+    LANE.with(|l| {
+        let mut l = l.borrow_mut();
+        if !l.0 {
+            l.0 = true;
+            return true;
+        }
+        if !l.1.iter().any(|w| Rc::ptr_eq(&w.inner, &s.inner)) {
+            l.1.push(s.clone());
+        }
+        false
+    })
+}
+
+/// Frees the lane and returns who was waiting for it.
+fn release_lane() -> Vec<LogSession> {
+    LANE.with(|l| {
+        let mut l = l.borrow_mut();
+        l.0 = false;
+        std::mem::take(&mut l.1)
+    })
 }
 
 #[derive(Clone)]
@@ -89,8 +139,12 @@ impl LogSession {
                 view: Vec::new(),
                 total,
                 in_flight: None,
+                aborting: false,
                 failures: 0,
                 retry: None,
+                jumped_at: f64::NEG_INFINITY,
+                dragging: false,
+                settle: None,
                 alive: true,
             })),
             sig: Signals {
@@ -109,6 +163,7 @@ impl LogSession {
         let mut i = self.inner.borrow_mut();
         i.alive = false;
         i.retry = None;
+        i.settle = None;
         if let Some((_, h)) = i.in_flight.take() {
             h.abort();
         }
@@ -120,6 +175,21 @@ impl LogSession {
             let mut i = self.inner.borrow_mut();
             if i.view == view {
                 return;
+            }
+            let near = |a: &Range<u64>, b: &Range<u64>| {
+                let slack = i.cfg.fetch_overscan;
+                a.start < b.end.saturating_add(slack) && b.start < a.end.saturating_add(slack)
+            };
+            let jumped = match (i.view.first(), i.view.last(), view.first(), view.last()) {
+                (Some(a0), Some(a1), Some(b0), Some(b1)) => {
+                    !near(&(a0.start..a1.end), &(b0.start..b1.end))
+                }
+                _ => false,
+            };
+            if jumped {
+                let now = now_ms();
+                i.dragging = now - i.jumped_at < SETTLE_MS;
+                i.jumped_at = now;
             }
             i.view = view;
         }
@@ -211,7 +281,7 @@ impl LogSession {
     fn pump(&self) {
         let decision = {
             let mut i = self.inner.borrow_mut();
-            if !i.alive || i.retry.is_some() {
+            if !i.alive || i.retry.is_some() || i.aborting {
                 return;
             }
             let fed = Self::feed_cached(&mut i);
@@ -230,34 +300,82 @@ impl LogSession {
                 &i.cfg,
             )
         };
+        // Right after a jump, wait for the view to settle (see SETTLE_MS).
+        if matches!(decision, Decision::Start(r) | Decision::Replace(r) if r.purpose == Purpose::View)
+        {
+            let i = self.inner.borrow();
+            let wait = if i.dragging {
+                i.jumped_at + SETTLE_MS - now_ms()
+            } else {
+                0.0
+            };
+            drop(i);
+            if wait > 0.0 {
+                let this = self.clone();
+                let timer = Timeout::new(wait.ceil() as u32, move || {
+                    this.inner.borrow_mut().settle = None;
+                    this.pump();
+                });
+                self.inner.borrow_mut().settle = Some(timer);
+                return;
+            }
+        }
         match decision {
             Decision::Idle | Decision::Wait => {}
-            Decision::Start(r) | Decision::Replace(r) => self.send(r),
+            Decision::Start(r) => self.send(r),
+            // Abort the stale request; its task sends the next one once it has let go
+            // (the fetch is cancelled when its future is dropped).
+            Decision::Replace(_) => {
+                let mut i = self.inner.borrow_mut();
+                if let Some((_, h)) = &i.in_flight {
+                    h.abort();
+                    i.aborting = true;
+                }
+            }
         }
     }
 
     fn send(&self, req: Request) {
         let (client, log) = {
-            let mut i = self.inner.borrow_mut();
-            if let Some((_, h)) = i.in_flight.take() {
-                h.abort();
-            }
+            let i = self.inner.borrow();
             (i.client.clone(), i.log.clone())
         };
         let Some(window) = Window::new(req.offset, req.limit) else {
             return;
         };
+        if !take_lane(self) {
+            return;
+        }
         let (fut, handle) = abortable(async move { client.contents(&log, Some(window)).await });
         self.inner.borrow_mut().in_flight = Some((req, handle));
         let _ = self.sig.requests.try_update(|r| r.0 += 1);
         let this = self.clone();
         spawn_local(async move {
-            match fut.await {
-                Err(_aborted) => {}
+            let result = fut.await;
+            let waiting = release_lane();
+            match result {
+                Err(_aborted) => this.on_aborted(req),
                 Ok(Ok(chunk)) => this.on_chunk(req, chunk.firstline, &chunk.content),
                 Ok(Err(e)) => this.on_error(req, e),
             }
+            for w in waiting {
+                if w.inner.borrow().alive {
+                    w.pump();
+                }
+            }
         });
+    }
+
+    fn on_aborted(&self, req: Request) {
+        {
+            let mut i = self.inner.borrow_mut();
+            if i.in_flight.as_ref().map(|(r, _)| *r) != Some(req) || !i.alive {
+                return;
+            }
+            i.in_flight = None;
+            i.aborting = false;
+        }
+        self.pump();
     }
 
     fn on_chunk(&self, req: Request, firstline: u64, content: &str) {
@@ -270,6 +388,7 @@ impl LogSession {
             return; // superseded while the response was being read
         }
         i.in_flight = None;
+        i.aborting = false;
         i.failures = 0;
         let kind = i.kind.clone();
         let chunk = crate::buildbot::LogChunk {
@@ -312,6 +431,7 @@ impl LogSession {
                 return;
             }
             i.in_flight = None;
+            i.aborting = false;
             i.failures += 1;
             // The HTTP helper already retried transient failures; back off before the next
             // round so a broken master is not hammered by scrolling (2 s, 4 s … 30 s).

@@ -46,7 +46,8 @@ const INIT = () => {
     requestAnimationFrame(tick);
   };
   requestAnimationFrame(tick);
-  w.__watch = (needle, key) => new Promise((resolve) => {
+  w.__watch = (needle, key) => new Promise((resolve, reject) => {
+    setTimeout(() => reject(new Error(`"${needle}" not painted within 120 s`)), 120_000);
     const found = () => {
       const all = document.body ? document.body.innerText : '';
       return all.includes(needle);

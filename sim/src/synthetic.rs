@@ -140,7 +140,10 @@ fn contents(id: i64, total: u64, query: &[(String, String)], path: &str) -> Repl
         Some(Err(_)) => return Reply::json(400, &json!({"error": "invalid limit"})),
     };
     if limit > MAX_WINDOW {
-        return Reply::json(400, &json!({"error": format!("synthetic log: at most {MAX_WINDOW} lines per request")}));
+        return Reply::json(
+            400,
+            &json!({"error": format!("synthetic log: at most {MAX_WINDOW} lines per request")}),
+        );
     }
     let end = offset.saturating_add(limit).min(total);
     let mut content = String::with_capacity(((end.saturating_sub(offset)) * 90) as usize);
@@ -158,7 +161,10 @@ mod tests {
     use super::*;
 
     fn q(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
-        pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
     }
 
     fn body(r: &Reply) -> Value {
@@ -171,15 +177,27 @@ mod tests {
         let r = route(&path, &q(&[("offset", "9999998"), ("limit", "5")])).unwrap();
         let v = body(&r);
         let content = v["logchunks"][0]["content"].as_str().unwrap();
-        assert_eq!(content.lines().count(), 2, "straddles the end: the 2 remaining lines");
+        assert_eq!(
+            content.lines().count(),
+            2,
+            "straddles the end: the 2 remaining lines"
+        );
         assert!(content.starts_with("oline 09999998 "));
-        assert!(content.lines().nth(1).unwrap().starts_with("eline 09999999 "));
+        assert!(content
+            .lines()
+            .nth(1)
+            .unwrap()
+            .starts_with("eline 09999999 "));
         let past = body(&route(&path, &q(&[("offset", "10000000"), ("limit", "5")])).unwrap());
         assert_eq!(past["logchunks"][0]["content"], "");
         assert_eq!(past["logchunks"][0]["firstline"], 10_000_000);
         assert_eq!(route(&path, &q(&[("offset", "x")])).unwrap().status, 400);
         assert_eq!(route(&path, &q(&[("limit", "0")])).unwrap().status, 404);
-        assert_eq!(route(&path, &q(&[])).unwrap().status, 400, "the whole 10M log is refused");
+        assert_eq!(
+            route(&path, &q(&[])).unwrap().status,
+            400,
+            "the whole 10M log is refused"
+        );
     }
 
     #[test]
@@ -190,8 +208,14 @@ mod tests {
         };
         let logs = body(&get("synthetic-buildbot/api/v2/steps/2/logs"));
         assert_eq!(logs["logs"][0]["num_lines"], ONE_MILLION);
-        assert_eq!(body(&get("synthetic-buildbot/api/v2/logs/1"))["logs"][0]["num_lines"], TEN_MILLION);
-        assert_eq!(body(&get("synthetic-buildbot/api/v2/builds/1/steps"))["steps"][0]["number"], 1);
+        assert_eq!(
+            body(&get("synthetic-buildbot/api/v2/logs/1"))["logs"][0]["num_lines"],
+            TEN_MILLION
+        );
+        assert_eq!(
+            body(&get("synthetic-buildbot/api/v2/builds/1/steps"))["steps"][0]["number"],
+            1
+        );
         assert_eq!(get("synthetic-buildbot/api/v2/builds/3").status, 404);
         assert!(route(&["v1", "record"], &[]).is_none());
     }

@@ -6,6 +6,7 @@ use crate::buildbot::{self, Build, Builder, Log, LogChunk, Step};
 use crate::config::Source;
 use crate::error::ApiError;
 use futures::future::join_all;
+use futures::StreamExt;
 
 #[derive(Clone)]
 pub struct BuildbotClient {
@@ -193,10 +194,12 @@ impl BuildbotClient {
         let (build, steps) = futures::join!(self.build(&id), self.steps(&id));
         let (build, steps) = (build?, steps?);
         let builder_ref = BuilderRef::Id(build.builderid);
-        let (builder, logs) = futures::join!(
-            self.builder(&builder_ref),
-            join_all(steps.iter().map(|s| self.logs(s.stepid)))
-        );
+        // The data API has no "all logs of a build" path: one request per step, at most
+        // four at a time so a build with many steps is not a burst against the master.
+        let logs = futures::stream::iter(steps.iter().map(|s| self.logs(s.stepid)))
+            .buffered(4)
+            .collect::<Vec<_>>();
+        let (builder, logs) = futures::join!(self.builder(&builder_ref), logs);
         let mut all = Vec::new();
         for l in logs {
             all.extend(l?);
