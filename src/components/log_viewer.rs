@@ -206,13 +206,30 @@ pub fn LogViewer(
             }
         }
     };
+    // The viewport changes size with the window and with what loads above it (the page
+    // header arrives after the viewer on a fast first paint): a ResizeObserver keeps it true.
+    let on_resize = wasm_bindgen::closure::Closure::<dyn FnMut()>::new(measure);
+    let observer =
+        web_sys::ResizeObserver::new(wasm_bindgen::JsCast::unchecked_ref(on_resize.as_ref())).ok();
+    let observer = StoredValue::new_local((observer, Some(on_resize)));
     Effect::new(move |_| {
-        if scroller.get().is_some() {
+        if let Some(el) = scroller.get() {
+            observer.with_value(|(o, _)| {
+                if let Some(o) = o {
+                    o.observe(&el);
+                }
+            });
             request_animation_frame(measure);
         }
     });
-    let resize = window_event_listener(ev::resize, move |_| measure());
-    on_cleanup(move || resize.remove());
+    on_cleanup(move || {
+        observer.update_value(|(o, cb)| {
+            if let Some(o) = o.take() {
+                o.disconnect();
+            }
+            drop(cb.take());
+        })
+    });
 
     // Reading position → follow: at the bottom of a growing log it follows, above it pauses.
     let user_moved = move || {

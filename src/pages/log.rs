@@ -4,7 +4,7 @@
 use super::{polled_view, source_by_id};
 use crate::api::buildbot::{BuildbotClient, StepLogs};
 use crate::api::buildbot_ws::LiveFeed;
-use crate::buildbot::paths::LogRef;
+use crate::buildbot::paths::{BuildRef, LogRef, StepRef};
 use crate::buildbot::ws::{Entity, Frame};
 use crate::buildbot::{Log, LogType};
 use crate::components::{EmptyState, ErrorPanel, Loading, LogViewer, StatusBadge};
@@ -68,9 +68,33 @@ fn StepLogView(source: Source, buildid: i64, step: i64, slug: String) -> impl In
             ));
         }
     });
+    // The fast path to the first line: the log entity and its step by their own paths, in
+    // parallel (one round trip), not after the page's header data (three). The header and the
+    // other logs' tabs come from `polled` as they arrive.
+    let fast = RwSignal::new(None::<(Log, bool)>);
+    {
+        let c = client.clone();
+        let log_ref = LogRef::BuildStep {
+            buildid,
+            step: StepRef::Number(step),
+            slug: slug.clone(),
+        };
+        let step_ref = StepRef::Number(step);
+        spawn_local(async move {
+            let build = BuildRef::Id(buildid);
+            let (log, st) = futures::join!(c.log(&log_ref), c.step(&build, &step_ref));
+            if let (Ok(log), Ok(st)) = (log, st) {
+                let _ = fast.try_set(Some((log, st.status().is_bad())));
+            }
+        });
+    }
     // The log itself is keyed by its id so switching tabs starts a fresh session, while
-    // refreshes of the page data (the log growing) only update the running one.
+    // refreshes of the page data (the log growing) only update the running one. An unknown
+    // slug falls back to the step's first log once the page data is in.
     let chosen = Memo::new(move |_| {
+        if let Some(id) = fast.with(|f| f.as_ref().map(|(l, _)| l.logid)) {
+            return Some(Some(id));
+        }
         polled.data.with(|d| {
             d.as_ref().map(|d| {
                 d.logs
@@ -91,13 +115,16 @@ fn StepLogView(source: Source, buildid: i64, step: i64, slug: String) -> impl In
                 .into_any()
         }
         Some(Some(logid)) => {
-            let log = polled.data.with_untracked(|d| {
-                d.as_ref()
-                    .and_then(|d| d.logs.iter().find(|l| l.logid == logid).cloned())
+            let from_poll = polled.data.with_untracked(|d| {
+                d.as_ref().and_then(|d| {
+                    let log = d.logs.iter().find(|l| l.logid == logid).cloned()?;
+                    Some((log, d.step.status().is_bad()))
+                })
             });
-            let failed = polled
-                .data
-                .with_untracked(|d| d.as_ref().is_some_and(|d| d.step.status().is_bad()));
+            let (log, failed) = match fast.get_untracked().or(from_poll) {
+                Some(x) => x,
+                None => return ().into_any(),
+            };
             // The freshest metadata for this log, from polls (the websocket updates it too).
             let meta = Signal::derive(move || {
                 polled.data.with(|d| {
@@ -105,10 +132,7 @@ fn StepLogView(source: Source, buildid: i64, step: i64, slug: String) -> impl In
                         .and_then(|d| d.logs.iter().find(|l| l.logid == logid).cloned())
                 })
             });
-            match log {
-                Some(log) => view! { <LogBody client=client.clone() log meta failed/> }.into_any(),
-                None => ().into_any(),
-            }
+            view! { <LogBody client=client.clone() log meta failed/> }.into_any()
         }
     };
     view! {
