@@ -102,6 +102,7 @@ sleep 1
 
 say "Playwright: buildscope vs Buildbot's UI (same Chromium, same master, same log)"
 BB_WWW_STATIC=$("$BUILDSCOPE_CACHE/bb-venv/bin/python" -c 'import buildbot_www, os; print(os.path.join(os.path.dirname(buildbot_www.__file__), "static"))')
+BENCH_RESTART="bash harness/buildbot/bb.sh stop '$BENCH_DIR' && bash harness/buildbot/bb.sh start '$BENCH_DIR'" \
 BS_URL="http://127.0.0.1:$WEB_PORT" BB_UI_URL="http://127.0.0.1:$BB_WWW_PORT" BB_API="$API" \
     BENCH_LOG="$LOG_JSON" BS_DIST="$DIST" BB_WWW_STATIC="$BB_WWW_STATIC" \
     node e2e/bench/bench.mjs

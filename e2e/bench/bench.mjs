@@ -3,6 +3,7 @@
 // synthetic (simulator-generated, Buildbot-compatible) 10M-line log to compare memory at 10M
 // with 1M. Prints a table. Started by scripts/bench.sh, which sets the environment below.
 import { chromium } from 'playwright';
+import { execSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
@@ -145,9 +146,16 @@ async function measure(browser, url, { firstNeedle, lastNeedle, apiMatch }) {
   return { first, jump, p95: p95(frames), frames: frames.length, heap, wasm, memory: heap + wasm, domMax, ...net };
 }
 
-async function runs(browser, label, url, opts) {
+/** A fresh master for every run: Buildbot 4.3's web server can wedge after clients hang up
+ * mid-request (its own UI does that when it cancels requests), which would spoil later runs. */
+function restartMaster() {
+  if (env.BENCH_RESTART) execSync(env.BENCH_RESTART, { stdio: ['ignore', 'ignore', 'inherit'] });
+}
+
+async function runs(browser, label, url, opts, { restart = true } = {}) {
   const all = [];
   for (let i = 0; i < RUNS; i++) {
+    if (restart) restartMaster();
     const r = await measure(browser, url, opts);
     process.stderr.write(`  ${label} run ${i + 1}: first ${r.first.toFixed(0)} ms, end ${r.jump.toFixed(0)} ms, ` +
       `p95 ${r.p95.toFixed(1)} ms (${r.frames} frames), mem ${(r.memory / 1048576).toFixed(1)} MB, ` +
@@ -189,8 +197,8 @@ const synOpts = async (logid, lines) => ({
   lastNeedle: await apiLine(SYN_API, logid, lines - 1),
   apiMatch: /\/logs\/\d+\/contents/,
 });
-const syn1 = await runs(browser, 'buildscope, synthetic 1M', `${BS}/s/synthetic/builds/2/steps/1/logs/stdio`, await synOpts(2, 1_000_000));
-const syn10 = await runs(browser, 'buildscope, synthetic 10M', `${BS}/s/synthetic/builds/1/steps/1/logs/stdio`, await synOpts(1, 10_000_000));
+const syn1 = await runs(browser, 'buildscope, synthetic 1M', `${BS}/s/synthetic/builds/2/steps/1/logs/stdio`, await synOpts(2, 1_000_000), { restart: false });
+const syn10 = await runs(browser, 'buildscope, synthetic 10M', `${BS}/s/synthetic/builds/1/steps/1/logs/stdio`, await synOpts(1, 10_000_000), { restart: false });
 const chromiumVersion = browser.version();
 await browser.close();
 
