@@ -1,11 +1,15 @@
 # The two commands of the README: `make demo` runs the dashboard, `make test` runs every test.
-.PHONY: demo test setup build clean
+.PHONY: demo test setup build clean fuzz
 
 demo:
 	bash scripts/demo.sh
 
 test:
 	bash scripts/test.sh
+
+# Not part of `make test`: libFuzzer over every decoder and log parser (nightly; FUZZ_SECONDS).
+fuzz:
+	bash scripts/fuzz.sh
 
 setup:
 	bash scripts/setup.sh

@@ -46,7 +46,10 @@ say "Buildbot master (temporary, ports $BB_WWW_PORT/$BB_PB_PORT) + forced builds
 BB_SETUP_PID=$!
 
 say "cargo fmt --check, clippy -D warnings (native and wasm32)"
-if cargo fmt --all --check && cargo clippy --workspace --all-targets --locked -q -- -D warnings &&
+# The fuzz crate (fuzz/, its own workspace, nightly) is only format-checked here: rustfmt needs
+# no build. `make fuzz` builds and runs it.
+if cargo fmt --all --check && rustfmt --check --edition 2021 fuzz/src/lib.rs fuzz/fuzz_targets/*.rs &&
+   cargo clippy --workspace --all-targets --locked -q -- -D warnings &&
    cargo clippy --target wasm32-unknown-unknown --all-targets --locked -q -- -D warnings; then
     PASSED=$((PASSED + 1)); echo "lint: 1 passed, 0 failed"
 else
