@@ -46,6 +46,18 @@ export async function latestBuild(builderid) {
   return builds[0];
 }
 
+/** The first log of `type` (`s`, `t`, `h`) in the latest build of a builder. */
+export async function findLog(builderName, type) {
+  const build = await latestBuild((await builderByName(builderName)).builderid);
+  const { steps } = await api(`builds/${build.buildid}/steps`);
+  for (const step of steps) {
+    const { logs } = await api(`steps/${step.stepid}/logs`);
+    const log = logs.find((l) => l.type === type);
+    if (log) return log;
+  }
+  throw new Error(`no log of type ${type} in ${builderName} build ${build.number}`);
+}
+
 const LABELS = { 0: 'Success', 1: 'Warnings', 2: 'Failure', 3: 'Skipped', 4: 'Exception', 5: 'Retry', 6: 'Cancelled' };
 
 /** The badge text a user should see for a Buildbot build or step entity. */

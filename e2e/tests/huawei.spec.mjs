@@ -4,17 +4,9 @@ import {
   addFault, clearFaults, startCodeArtsBuild, startServiceStageBuild,
 } from './sim.mjs';
 import { guardPage } from './helpers.mjs';
+import { enterToken } from './tour.mjs';
 
 test.afterEach(async () => { await clearFaults(); });
-
-/** ServiceStage is configured with "auth": "token": the user types it once per tab session. */
-async function enterToken(page, token = SIM_TOKEN) {
-  const prompt = page.locator('form.token-prompt');
-  await expect(prompt).toContainText('ServiceStage needs a token');
-  await prompt.getByPlaceholder('Token').fill(token);
-  await prompt.getByLabel('Remember for this tab session').check();
-  await prompt.getByRole('button', { name: 'Use token' }).click();
-}
 
 test('the documented CodeArts example shows its stages in sequence order', async ({ page }) => {
   const guard = guardPage(page, { allowHttpErrors: true });

@@ -1,0 +1,52 @@
+// Every page type of the app, each with what shows it has finished rendering: the CSP and
+// accessibility specs walk this same list, so a new page type is added once, here.
+import { expect } from '@playwright/test';
+import { api, builderByName, latestBuild } from './helpers.mjs';
+import { CODEARTS_JOBS, SEED_PHASES_BUILD, SEED_RECORD, SIM_TOKEN } from './sim.mjs';
+
+/** ServiceStage is configured with "auth": "token": the user types it once per tab session. */
+export async function enterToken(page, token = SIM_TOKEN) {
+  const prompt = page.locator('form.token-prompt');
+  await expect(prompt).toContainText('ServiceStage needs a token');
+  await prompt.getByPlaceholder('Token').fill(token);
+  await prompt.getByLabel('Remember for this tab session').check();
+  await prompt.getByRole('button', { name: 'Use token' }).click();
+}
+
+/**
+ * The tour: `{ name, path, ready(page) }`. The token prompt comes before the ServiceStage
+ * pages; its `ready` leaves the token remembered, so later pages load without it.
+ */
+export async function tour() {
+  const kitchen = await builderByName('kitchen-sink');
+  const build = await latestBuild(kitchen.builderid);
+  const { builds } = await api(`builders/${kitchen.builderid}/builds?order=-number&limit=2`);
+  const older = builds[builds.length - 1];
+  return [
+    { name: 'home', path: '/',
+      ready: (p) => expect(p.getByRole('link', { name: 'Local Buildbot', exact: true })).toBeVisible() },
+    { name: 'source overview', path: '/s/local',
+      ready: (p) => expect(p.locator('section.builder tr.build-row').first()).toBeVisible() },
+    { name: 'builder history', path: '/s/local/builders/kitchen-sink',
+      ready: (p) => expect(p.locator('tr.build-row').first()).toBeVisible() },
+    { name: 'build page', path: `/s/local/builds/${build.buildid}`,
+      ready: (p) => expect(p.locator('.step').first()).toBeVisible() },
+    { name: 'compare', path: `/s/local/builders/kitchen-sink/compare/${older.number}/${build.number}`,
+      ready: (p) => expect(p.locator('tr.compare-row').first()).toBeVisible() },
+    { name: 'CodeArts jobs', path: '/s/codearts',
+      ready: (p) => expect(p.locator('tr.job-row').first()).toBeVisible() },
+    { name: 'CodeArts job history', path: `/s/codearts/jobs/${CODEARTS_JOBS.failure}`,
+      ready: (p) => expect(p.locator('tr.history-row').first()).toBeVisible() },
+    { name: 'CodeArts build', path: `/s/codearts/builds/${SEED_RECORD}`,
+      ready: (p) => expect(p.locator('ol.stages > li.stage').first()).toBeVisible() },
+    { name: 'token prompt', path: '/s/servicestage',
+      ready: (p) => expect(p.locator('form.token-prompt')).toBeVisible(),
+      after: async (p) => { await enterToken(p); await expect(p.locator('form.token-prompt')).toHaveCount(0); } },
+    { name: 'ServiceStage jobs', path: '/s/servicestage',
+      ready: (p) => expect(p.locator('tr.job-row').first()).toBeVisible() },
+    { name: 'ServiceStage build', path: `/s/servicestage/builds/${SEED_PHASES_BUILD}`,
+      ready: (p) => expect(p.locator('li.phase').first()).toBeVisible() },
+    { name: 'not found', path: '/no/such/page',
+      ready: (p) => expect(p.getByText('Nothing here')).toBeVisible() },
+  ];
+}
