@@ -74,7 +74,8 @@ tail -n 3 "$LOGS/trunk.log"
 if [ "$TRUNK_RC" = 0 ] && [ -f dist/index.html ]; then
     say "e2e: Huawei simulator on 127.0.0.1:$SIM_PORT"
     cargo build --release --locked -q -p buildscope-sim
-    "$CARGO_TARGET_DIR/release/buildscope-sim" --listen "127.0.0.1:$SIM_PORT" --stage-seconds 2 > "$LOGS/sim.log" 2>&1 &
+    "$CARGO_TARGET_DIR/release/buildscope-sim" --listen "127.0.0.1:$SIM_PORT" --stage-seconds 2 \
+        --xss-vectors harness/xss-vectors.json > "$LOGS/sim.log" 2>&1 &
     SIM_PID=$!
     # The e2e suite's sources: the shipped config plus auth modes to exercise.
     cp e2e/config.json dist/config.json

@@ -12,3 +12,4 @@ pub mod server;
 pub mod servicestage;
 pub mod state;
 pub mod timefmt;
+pub mod xss;

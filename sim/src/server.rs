@@ -60,6 +60,14 @@ pub fn handle(ctx: &Ctx, req: &Req) -> Reply {
 fn route(ctx: &Ctx, req: &Req) -> Reply {
     let now = now_ms();
     let segs: Vec<&str> = req.segs.iter().map(String::as_str).collect();
+    if let Some(r) = ctx
+        .cfg
+        .xss
+        .as_ref()
+        .and_then(|c| c.route(&req.method, &segs, now))
+    {
+        return r;
+    }
     match (req.method.as_str(), segs.as_slice()) {
         // CodeArts Build
         ("GET", ["v1", "record", id, "full-stages"]) => ca::full_stages(ctx, req, id, now),
@@ -273,6 +281,7 @@ mod tests {
                 stage_ms: 1000,
                 token: token.map(String::from),
                 cors: false,
+                ..Config::default()
             },
             now_ms(),
         )
