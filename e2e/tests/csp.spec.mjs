@@ -43,7 +43,7 @@ test('every page type runs under the strict CSP without a single violation', asy
 
   const policy = await policyOf(page);
   for (const directive of ["default-src 'self'", "script-src 'self' 'wasm-unsafe-eval'", "style-src 'self'",
-    "connect-src 'self'", "object-src 'none'", "base-uri 'self'"]) {
+    "connect-src 'self'", "object-src 'none'", "base-uri 'none'"]) {
     expect(policy).toContain(directive);
   }
   expect(policy).not.toContain('unsafe-inline');
