@@ -16,6 +16,12 @@ export CARGO_TARGET_DIR="$BUILDSCOPE_CACHE/fuzz-target"
 
 rustup toolchain list | grep -q '^nightly' || {
     echo "make fuzz needs the nightly toolchain (rustup toolchain install nightly)"; exit 1; }
+# libfuzzer-sys compiles libFuzzer's C++ sources.
+if ! command -v c++ >/dev/null; then
+    say "apt: installing g++ (libFuzzer is C++)"
+    SUDO=""; [ "$(id -u)" = 0 ] || SUDO=sudo
+    $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq g++ >/dev/null || exit 1
+fi
 if ! cargo +nightly fuzz --version >/dev/null 2>&1; then
     say "cargo install cargo-fuzz (crates.io)"
     CARGO_TARGET_DIR="$BUILDSCOPE_CACHE/install-target" cargo +nightly install cargo-fuzz --locked || exit 1
