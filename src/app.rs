@@ -4,7 +4,10 @@ use crate::api;
 use crate::components::{Loading, TokenPrompt, TopBar};
 use crate::config::Config;
 use crate::hooks::provide_clock;
-use crate::pages::{BuildPage, BuilderPage, ComparePage, Home, JobPage, NotFound, SourcePage};
+use crate::pages::{
+    BuildPage, BuilderPage, ComparePage, Home, JobComparePage, JobPage, LogPage, NotFound,
+    SourcePage,
+};
 use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
@@ -56,7 +59,9 @@ fn Configured(config: Config) -> impl IntoView {
                 <Route path=path!("/s/:source/builders/:builder") view=BuilderPage/>
                 <Route path=path!("/s/:source/builders/:builder/compare/:a/:b") view=ComparePage/>
                 <Route path=path!("/s/:source/jobs/:job") view=JobPage/>
+                <Route path=path!("/s/:source/jobs/:job/compare/:a/:b") view=JobComparePage/>
                 <Route path=path!("/s/:source/builds/:buildid") view=BuildPage/>
+                <Route path=path!("/s/:source/builds/:buildid/steps/:step/logs/:slug") view=LogPage/>
             </Routes>
         </main>
     }

@@ -3,6 +3,14 @@
 //!
 //! Items are matched by name; a name that occurs several times (a repeated step) is matched by
 //! occurrence, so the second `test` of one build meets the second `test` of the other.
+//! Buildbot steps, CodeArts stages and ServiceStage phases all become [`Item`]s here, so the
+//! three systems compare by one rule.
+
+use crate::buildbot::Step;
+use crate::codearts::Stage;
+use crate::servicestage::Phase;
+use crate::status::Status;
+use crate::timefmt::format_duration;
 
 /// How an item changed from the base build (`a`) to the other one (`b`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -39,11 +47,73 @@ impl Change {
     }
 }
 
+/// One step, stage or phase of a build, in execution order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Item {
+    pub name: String,
+    /// Seconds it ran; `None` when unfinished, never run, or the system does not say.
+    pub secs: Option<f64>,
+    pub status: Status,
+}
+
+impl Item {
+    pub fn new(name: impl Into<String>, secs: Option<f64>, status: Status) -> Item {
+        Item {
+            name: name.into(),
+            secs,
+            status,
+        }
+    }
+}
+
+/// Buildbot steps: from their start to their end.
+pub fn steps(steps: &[Step]) -> Vec<Item> {
+    steps
+        .iter()
+        .map(|s| Item::new(&s.name, span(s.started_at, s.complete_at), s.status()))
+        .collect()
+}
+
+/// CodeArts stages (already in `sequence` order): the stage's own `build_duration` once it is
+/// over. Its times are no answer: a stage that never ran (aborted before it) has the record's
+/// create time as `start_time` and the abort as `finish_time`, with `build_duration` 0 — so 0
+/// means "did not run". Only a stage without `build_duration` falls back to its times.
+pub fn stages(stages: &[Stage]) -> Vec<Item> {
+    stages
+        .iter()
+        .map(|s| {
+            let secs = match s.build_duration_secs {
+                _ if s.status.is_active() => None,
+                Some(d) if d > 0.0 => Some(d),
+                Some(_) => None,
+                None => span(s.start_time, s.finish_time),
+            };
+            Item::new(&s.display_name, secs, s.status.clone())
+        })
+        .collect()
+}
+
+/// ServiceStage phases: the API gives a phase no times, so only their states compare.
+pub fn phases(phases: &[Phase]) -> Vec<Item> {
+    phases
+        .iter()
+        .map(|p| Item::new(&p.name, None, p.status.clone()))
+        .collect()
+}
+
+/// Seconds from `start` to `end` when both are known (clock skew counts as 0).
+pub fn span(start: Option<f64>, end: Option<f64>) -> Option<f64> {
+    Some((end? - start?).max(0.0))
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct Row {
     pub name: String,
     pub a: Option<f64>,
     pub b: Option<f64>,
+    /// The item's status in each build (`None` where the build does not have it).
+    pub a_status: Option<Status>,
+    pub b_status: Option<Status>,
     /// `b - a` in seconds, when both are known.
     pub delta: Option<f64>,
     pub change: Change,
@@ -71,42 +141,44 @@ fn classify(a: Option<f64>, b: Option<f64>) -> (Option<f64>, Change) {
 }
 
 /// Rows in the order of build `b` (the newer one), with removed items placed after the item
-/// that preceded them in `a`. Each input is (name, duration in seconds) in execution order.
-pub fn compare(a: &[(String, Option<f64>)], b: &[(String, Option<f64>)]) -> Vec<Row> {
+/// that preceded them in `a`.
+pub fn compare(a: &[Item], b: &[Item]) -> Vec<Row> {
+    type Key = (String, usize);
     // Key each item by (name, occurrence) so repeated names pair up in order.
-    fn keyed(items: &[(String, Option<f64>)]) -> Vec<((String, usize), Option<f64>)> {
+    fn keyed(items: &[Item]) -> Vec<(Key, &Item)> {
         let mut seen: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
         items
             .iter()
-            .map(|(n, d)| {
-                let k = seen.entry(n.as_str()).or_insert(0);
+            .map(|it| {
+                let k = seen.entry(it.name.as_str()).or_insert(0);
                 *k += 1;
-                ((n.clone(), *k), *d)
+                ((it.name.clone(), *k), it)
             })
             .collect()
     }
     let ka = keyed(a);
     let kb = keyed(b);
-    let in_b = |k: &(String, usize)| kb.iter().any(|(kb, _)| kb == k);
+    let in_b = |k: &Key| kb.iter().any(|(kb, _)| kb == k);
     // Each removed item is anchored to the nearest earlier item of `a` that `b` still has.
-    let mut anchor: Option<&(String, usize)> = None;
-    let mut removed: Vec<(Option<&(String, usize)>, Row)> = Vec::new();
-    for (key, da) in &ka {
+    let mut anchor: Option<&Key> = None;
+    let mut removed: Vec<(Option<&Key>, Row)> = Vec::new();
+    for (key, ia) in &ka {
         if in_b(key) {
             anchor = Some(key);
         } else {
             let row = Row {
                 name: key.0.clone(),
-                a: *da,
+                a: ia.secs,
                 b: None,
+                a_status: Some(ia.status.clone()),
+                b_status: None,
                 delta: None,
                 change: Change::Removed,
             };
             removed.push((anchor, row));
         }
     }
-    let take = |removed: &mut Vec<(Option<&(String, usize)>, Row)>,
-                at: Option<&(String, usize)>| {
+    let take = |removed: &mut Vec<(Option<&Key>, Row)>, at: Option<&Key>| {
         let (here, rest): (Vec<_>, Vec<_>) = std::mem::take(removed)
             .into_iter()
             .partition(|(k, _)| *k == at);
@@ -114,29 +186,46 @@ pub fn compare(a: &[(String, Option<f64>)], b: &[(String, Option<f64>)]) -> Vec<
         here.into_iter().map(|(_, r)| r).collect::<Vec<_>>()
     };
     let mut rows = take(&mut removed, None);
-    for (key, db) in &kb {
-        rows.push(match ka.iter().find(|(k, _)| k == key) {
-            Some((_, da)) => {
-                let (delta, change) = classify(*da, *db);
-                Row {
-                    name: key.0.clone(),
-                    a: *da,
-                    b: *db,
-                    delta,
-                    change,
-                }
-            }
-            None => Row {
-                name: key.0.clone(),
-                a: None,
-                b: *db,
-                delta: None,
-                change: Change::Added,
-            },
+    for (key, ib) in &kb {
+        let ia = ka.iter().find(|(k, _)| k == key).map(|(_, i)| *i);
+        let (delta, change) = match ia {
+            Some(ia) => classify(ia.secs, ib.secs),
+            None => (None, Change::Added),
+        };
+        rows.push(Row {
+            name: key.0.clone(),
+            a: ia.and_then(|i| i.secs),
+            b: ib.secs,
+            a_status: ia.map(|i| i.status.clone()),
+            b_status: Some(ib.status.clone()),
+            delta,
+            change,
         });
         rows.extend(take(&mut removed, Some(key)));
     }
     rows
+}
+
+/// The one-line account of a comparison: `2 slower, 0 faster, 1 added, 0 removed`.
+pub fn summary(rows: &[Row]) -> String {
+    let count = |c: Change| rows.iter().filter(|r| r.change == c).count();
+    format!(
+        "{} slower, {} faster, {} added, {} removed",
+        count(Change::Slower),
+        count(Change::Faster),
+        count(Change::Added),
+        count(Change::Removed)
+    )
+}
+
+/// A difference in seconds as `+1m 05s` / `−30s` / `±0s` (under half a second); `None` as `–`.
+pub fn signed_duration(d: Option<f64>) -> String {
+    match d {
+        Some(d) if d >= 0.5 => format!("+{}", format_duration(d.round() as i64)),
+        Some(d) if d <= -0.5 => format!("−{}", format_duration((-d).round() as i64)),
+        Some(_) => "±0s".into(),
+        None => "–".into(),
+    }
 }
 
 /// Total change of the compared builds, for the summary line.
@@ -148,8 +237,10 @@ pub fn total_delta(a: Option<f64>, b: Option<f64>) -> Option<f64> {
 mod tests {
     use super::*;
 
-    fn items(list: &[(&str, Option<f64>)]) -> Vec<(String, Option<f64>)> {
-        list.iter().map(|(n, d)| (n.to_string(), *d)).collect()
+    fn items(list: &[(&str, Option<f64>)]) -> Vec<Item> {
+        list.iter()
+            .map(|(n, d)| Item::new(*n, *d, Status::Success))
+            .collect()
     }
 
     #[test]
@@ -217,5 +308,59 @@ mod tests {
         assert!(compare(&[], &[]).is_empty());
         assert_eq!(total_delta(Some(10.0), Some(25.0)), Some(15.0));
         assert_eq!(total_delta(None, Some(25.0)), None);
+    }
+
+    #[test]
+    fn summary_and_signed_differences() {
+        let rows = compare(
+            &items(&[("a", Some(10.0)), ("gone", Some(1.0))]),
+            &items(&[("a", Some(30.0)), ("new", Some(1.0))]),
+        );
+        assert_eq!(summary(&rows), "1 slower, 0 faster, 1 added, 1 removed");
+        assert_eq!(signed_duration(Some(65.0)), "+1m 05s");
+        assert_eq!(signed_duration(Some(-30.2)), "−30s");
+        assert_eq!(signed_duration(Some(0.2)), "±0s");
+        assert_eq!(signed_duration(None), "–");
+    }
+
+    #[test]
+    fn statuses_travel_with_each_side() {
+        let a = [Item::new("build", Some(5.0), Status::Success)];
+        let b = [Item::new("build", Some(5.0), Status::Failure)];
+        let rows = compare(&a, &b);
+        assert_eq!(rows[0].a_status, Some(Status::Success));
+        assert_eq!(rows[0].b_status, Some(Status::Failure));
+        let added = compare(&[], &b);
+        assert_eq!(
+            (added[0].a_status.clone(), added[0].change),
+            (None, Change::Added)
+        );
+    }
+
+    #[test]
+    fn codearts_stages_compare_in_sequence_order_by_their_run_time() {
+        // The documented example: aborted during `initial` (9 s), the others never ran.
+        let body = crate::testdata::huawei("codearts-full-stages");
+        let stages = crate::codearts::decode_full_stages(&body).unwrap();
+        let items = super::stages(&stages);
+        let names: Vec<_> = items.iter().map(|i| i.name.as_str()).collect();
+        assert_eq!(
+            names,
+            ["initial", "Cache Check", "Code CheckOut", "Maven", "final"]
+        );
+        let secs: Vec<_> = items.iter().map(|i| i.secs).collect();
+        assert_eq!(secs, [Some(9.0), None, None, None, None]);
+        assert!(items.iter().all(|i| i.status == Status::Cancelled));
+    }
+
+    #[test]
+    fn servicestage_phases_compare_by_state_only() {
+        let body = crate::testdata::huawei("servicestage-phases");
+        let phases = crate::servicestage::decode_phases(&body).unwrap();
+        let items = super::phases(&phases);
+        assert_eq!(items.len(), 6);
+        assert!(items.iter().all(|i| i.secs.is_none()));
+        let rows = compare(&items, &items);
+        assert!(rows.iter().all(|r| r.change == Change::Unknown));
     }
 }

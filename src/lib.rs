@@ -11,13 +11,20 @@ pub mod config;
 pub mod error;
 pub mod json;
 pub mod links;
+pub mod listing;
 pub mod loggroups;
+pub mod logscan;
+pub mod logscroll;
+pub mod logsearch;
+pub mod logtext;
+pub mod logwindow;
 pub mod rng;
 pub mod servicestage;
 pub mod status;
 pub mod timefmt;
 pub mod timeline;
 pub mod timeparse;
+pub mod vcs;
 
 #[cfg(test)]
 mod testdata;
@@ -30,5 +37,7 @@ pub mod app;
 pub mod components;
 #[cfg(target_arch = "wasm32")]
 pub mod hooks;
+#[cfg(target_arch = "wasm32")]
+pub mod logsession;
 #[cfg(target_arch = "wasm32")]
 pub mod pages;

@@ -9,6 +9,20 @@ pub fn safe_http_url(raw: &str) -> Option<&str> {
     (ok && !url.chars().any(char::is_control) && url.len() > "http://".len()).then_some(url)
 }
 
+/// Percent-encodes everything but RFC 3986's unreserved characters, so a value taken from a
+/// server or a user can never change the path or query it is put into.
+pub fn percent_encode(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -36,5 +50,11 @@ mod tests {
         ] {
             assert_eq!(safe_http_url(bad), None, "{bad:?}");
         }
+    }
+
+    #[test]
+    fn percent_encoding_keeps_only_unreserved_characters() {
+        assert_eq!(percent_encode("a-b_c.d~e"), "a-b_c.d~e");
+        assert_eq!(percent_encode("a b&c=d/é"), "a%20b%26c%3Dd%2F%C3%A9");
     }
 }

@@ -234,6 +234,15 @@ pub fn decode_builds(body: &str) -> Result<BuildList, DecodeError> {
     })
 }
 
+impl BuildList {
+    /// The build listed after `id`: the one before it, as the list runs newest first. `None`
+    /// when `id` is the oldest listed (or not listed at all).
+    pub fn previous(&self, id: &str) -> Option<&BuildSummary> {
+        let at = self.builds.iter().position(|b| b.id == id)?;
+        self.builds.get(at + 1)
+    }
+}
+
 /// `/assembling/v1/builds/{build_id}`.
 pub fn decode_build(body: &str) -> Result<Build, DecodeError> {
     const WHAT: &str = "ServiceStage build";
@@ -529,5 +538,16 @@ mod tests {
         assert_eq!(lenient.commit_at, None);
         assert_eq!(lenient.status, Status::Unknown("no state".into()));
         assert_eq!(parse_error("<html>"), ServerError::default());
+    }
+
+    #[test]
+    fn the_previous_build_is_the_next_one_listed() {
+        let list = decode_builds(&crate::testdata::huawei("servicestage-builds")).unwrap();
+        assert!(list.builds.len() >= 2);
+        let (first, second) = (&list.builds[0], &list.builds[1]);
+        assert_eq!(list.previous(&first.id), Some(second));
+        let last = list.builds.last().unwrap();
+        assert_eq!(list.previous(&last.id), None);
+        assert_eq!(list.previous("not-listed"), None);
     }
 }

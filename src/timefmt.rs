@@ -1,4 +1,5 @@
-//! Time display: durations and timestamps, with no DOM access so it is tested natively.
+//! Display formatting: durations, timestamps, counts and sizes, with no DOM access so it is
+//! tested natively.
 
 use chrono::{DateTime, FixedOffset, Utc};
 
@@ -55,6 +56,28 @@ pub fn relative(epoch: f64, now: f64) -> String {
     }
 }
 
+/// `1234567` as `1,234,567`.
+pub fn group_digits(n: u64) -> String {
+    let s = n.to_string();
+    let mut out = String::with_capacity(s.len() + s.len() / 3);
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// A byte count for people: `512 B`, `9.9 KB`, `1.8 MB` (binary units).
+pub fn human_bytes(b: u64) -> String {
+    match b {
+        0..=1023 => format!("{b} B"),
+        1024..=1_048_575 => format!("{:.1} KB", b as f64 / 1024.0),
+        _ => format!("{:.1} MB", b as f64 / 1_048_576.0),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -93,5 +116,16 @@ mod tests {
         assert_eq!(relative(1000.0, 1300.0), "5 min ago");
         assert_eq!(relative(0.0, 3.0 * 3600.0), "3 h ago");
         assert_eq!(relative(0.0, 2.0 * 86_400.0), "2 days ago");
+    }
+
+    #[test]
+    fn counts_and_sizes() {
+        assert_eq!(group_digits(0), "0");
+        assert_eq!(group_digits(999), "999");
+        assert_eq!(group_digits(1000), "1,000");
+        assert_eq!(group_digits(10_000_000), "10,000,000");
+        assert_eq!(human_bytes(512), "512 B");
+        assert_eq!(human_bytes(10_137), "9.9 KB");
+        assert_eq!(human_bytes(1_887_437), "1.8 MB");
     }
 }

@@ -343,24 +343,31 @@ async fn timeline_bars_are_placed_from_step_times() {
 
 #[wasm_bindgen_test]
 fn compare_table_says_what_changed_in_words() {
-    let named = |l: &[(&str, Option<f64>)]| {
+    use buildscope::compare::Item;
+    let named = |l: &[(&str, Option<f64>)], status: Status| {
         l.iter()
-            .map(|(n, d)| (n.to_string(), *d))
+            .map(|(n, d)| Item::new(*n, *d, status.clone()))
             .collect::<Vec<_>>()
     };
     let rows = buildscope::compare::compare(
-        &named(&[
-            ("checkout", Some(10.0)),
-            ("compile", Some(60.0)),
-            ("lint", Some(5.0)),
-            ("test", Some(100.0)),
-        ]),
-        &named(&[
-            ("checkout", Some(10.0)),
-            ("compile", Some(90.0)),
-            ("test", Some(70.0)),
-            ("package", Some(3.0)),
-        ]),
+        &named(
+            &[
+                ("checkout", Some(10.0)),
+                ("compile", Some(60.0)),
+                ("lint", Some(5.0)),
+                ("test", Some(100.0)),
+            ],
+            Status::Success,
+        ),
+        &named(
+            &[
+                ("checkout", Some(10.0)),
+                ("compile", Some(90.0)),
+                ("test", Some(70.0)),
+                ("package", Some(3.0)),
+            ],
+            Status::Failure,
+        ),
     );
     let root = mount(move || view! { <CompareTable rows a_label="#1" b_label="#2"/> });
     let changes: Vec<_> = all(&root, "tr.compare-row")
@@ -376,6 +383,45 @@ fn compare_table_says_what_changed_in_words() {
     let compile = &all(&root, "tr.compare-row")[1];
     assert!(text(compile).contains("+30s"), "{}", text(compile));
     assert!(text(&all(&root, "tr.compare-row")[3]).contains("−30s"));
+    // Each side says the item's status in words; a side without the item has none.
+    let badges = |i: usize| -> Vec<String> {
+        all(&all(&root, "tr.compare-row")[i], ".badge__text")
+            .iter()
+            .map(text)
+            .collect()
+    };
+    assert_eq!(badges(1), ["Success", "Failure"]);
+    assert_eq!(badges(2), ["Success"]); // removed: only in the first build
+    assert_eq!(badges(4), ["Failure"]); // added: only in the second
+    root.remove();
+}
+
+#[wasm_bindgen_test]
+fn build_table_shows_branch_and_a_short_revision_where_known() {
+    let mut builds = decode_builds(include_str!("fixtures/buildbot/builds-latest10.json")).unwrap();
+    // Forced builds of the real master have empty branch/revision: no columns for them.
+    let plain = builds.clone();
+    let root =
+        mount(move || view! { <Router><BuildTable source_id="local" builds=plain/></Router> });
+    assert!(all(&root, "th").iter().all(|th| text(th) != "Branch"));
+    root.remove();
+
+    let full = "0123456789abcdef0123456789abcdef01234567";
+    builds[0].properties = vec![
+        (
+            "branch".into(),
+            serde_json::json!("release/1.x"),
+            "Build".into(),
+        ),
+        ("got_revision".into(), serde_json::json!(full), "Git".into()),
+    ];
+    let root = mount(move || view! { <Router><BuildTable source_id="local" builds/></Router> });
+    let rows = all(&root, "tr.build-row");
+    assert_eq!(text(&one(&rows[0], ".build-row__branch")), "release/1.x");
+    let rev = one(&rows[0], ".build-row__revision code");
+    assert_eq!(text(&rev), "0123456789");
+    assert_eq!(rev.get_attribute("title").as_deref(), Some(full));
+    assert_eq!(text(&one(&rows[1], ".build-row__branch")), "");
     root.remove();
 }
 

@@ -48,10 +48,10 @@ test('the builders page lists every builder with the status badge the master rep
 test('filtering builders by name', async ({ page }) => {
   await page.goto('/s/local');
   await expect(page.locator('section.builder').first()).toBeVisible();
-  await page.getByRole('searchbox', { name: 'Filter builders by name' }).fill('lint');
+  await page.getByRole('searchbox', { name: 'Search builders' }).fill('lint');
   await expect(page.locator('section.builder')).toHaveCount(1);
   await expect(page.locator('section.builder h2')).toHaveText('lint-warnings');
-  await page.getByRole('searchbox', { name: 'Filter builders by name' }).fill('no-such-builder');
+  await page.getByRole('searchbox', { name: 'Search builders' }).fill('no-such-builder');
   await expect(page.getByText('No matching builders')).toBeVisible();
 });
 

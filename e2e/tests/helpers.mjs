@@ -69,12 +69,13 @@ export function expectedLabel(entity) {
 }
 
 /** Fails the test on any dialog, page error or console error (injected script, crashes). */
-export function guardPage(page, { allowHttpErrors = false } = {}) {
+export function guardPage(page, { allowHttpErrors = false, allowConsole = null } = {}) {
   const problems = [];
   page.on('dialog', async (d) => { problems.push(`dialog: ${d.message()}`); await d.dismiss(); });
   page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
   page.on('console', (m) => { if (m.type() !== 'error') return;
     if (allowHttpErrors && m.text().startsWith('Failed to load resource')) return;
+    if (allowConsole && allowConsole.test(m.text())) return;
     problems.push(`console: ${m.text()}`); });
   return {
     problems,

@@ -59,7 +59,7 @@ test('comparing a build with the previous one shows both step durations side by 
   const { steps } = await api(`builds/${newer.buildid}/steps`);
   await expect(page.locator('tr.compare-row .compare__name')).toHaveText(steps.map((s) => s.name));
   await expect(page.locator('table.compare th').nth(1)).toHaveText(`#${newer.number - 1}`);
-  await expect(page.locator('.compare__summary')).toContainText(/Total [+−]/);
+  await expect(page.locator('.compare__summary')).toContainText(/Total [+−±]/);
   await expect(page.locator('.compare__summary')).toContainText(/\d+ slower, \d+ faster, 0 added, 0 removed/);
   expect(older.number).toBeLessThan(newer.number);
   await guard.check();

@@ -1,7 +1,7 @@
 import { test, expect } from '@playwright/test';
 import {
   CODEARTS_JOBS, SEED_PHASES_BUILD, SEED_RECORD, SIM_TOKEN, SS_JOBS,
-  addFault, clearFaults, startCodeArtsBuild, startServiceStageBuild,
+  addFault, clearFaults, enterToken, startCodeArtsBuild, startServiceStageBuild,
 } from './sim.mjs';
 import { guardPage } from './helpers.mjs';
 import { enterToken } from './tour.mjs';

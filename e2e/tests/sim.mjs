@@ -1,5 +1,7 @@
 // The Huawei simulator's control API and scenario helpers (the simulator stands in for Huawei
 // Cloud, which cannot be reached from here; see sim/README.md).
+import { expect } from '@playwright/test';
+
 export const SIM_URL = process.env.SIM_URL || 'http://127.0.0.1:18090';
 export const SIM_TOKEN = process.env.SIM_TOKEN || 'e2e-sim-token';
 
@@ -16,6 +18,10 @@ export const SS_JOBS = {
   failed: ['ss0job0000000000000000000000000000000002', 'sim-ss-failed'],
 };
 
+/** Id of build `index` of ServiceStage job number `job` (1-4), per sim/README.md. */
+export const ssBuildId = (job, index) =>
+  `ss0bld${String(job).padStart(17, '0')}${String(index).padStart(17, '0')}`;
+
 async function call(method, path, body) {
   const res = await fetch(`${SIM_URL}${path}`, {
     method,
@@ -25,6 +31,19 @@ async function call(method, path, body) {
   const text = await res.text();
   if (!res.ok) throw new Error(`${method} ${path}: HTTP ${res.status} ${text}`);
   return text ? JSON.parse(text) : null;
+}
+
+/** ShowListHistory as the simulator answers it: `page` is the page index, as in the API. */
+export const codeartsHistory = (jobId, page, limit) =>
+  call('GET', `/v3/jobs/${jobId}/history?offset=${page}&limit=${limit}&interval=30`);
+
+/** ServiceStage is configured with "auth": "token": the user types it once per tab session. */
+export async function enterToken(page, token = SIM_TOKEN) {
+  const prompt = page.locator('form.token-prompt');
+  await expect(prompt).toContainText('ServiceStage needs a token');
+  await prompt.getByPlaceholder('Token').fill(token);
+  await prompt.getByLabel('Remember for this tab session').check();
+  await prompt.getByRole('button', { name: 'Use token' }).click();
 }
 
 export const addFault = (match, fault, extra = {}) => call('POST', '/__sim/faults', { match, fault, ...extra });

@@ -11,5 +11,6 @@ pub mod seed;
 pub mod server;
 pub mod servicestage;
 pub mod state;
+pub mod synthetic;
 pub mod timefmt;
 pub mod xss;

@@ -60,6 +60,11 @@ pub fn handle(ctx: &Ctx, req: &Req) -> Reply {
 fn route(ctx: &Ctx, req: &Req) -> Reply {
     let now = now_ms();
     let segs: Vec<&str> = req.segs.iter().map(String::as_str).collect();
+    if req.method == "GET" {
+        if let Some(reply) = crate::synthetic::route(&segs, &req.query) {
+            return reply;
+        }
+    }
     if let Some(r) = ctx
         .cfg
         .xss

@@ -20,12 +20,22 @@ pub struct BuilderSummary {
     pub builds: Vec<Build>,
 }
 
+/// Everything the log page shows around the log itself.
+#[derive(Clone, Debug, PartialEq)]
+pub struct StepLogs {
+    pub detail: BuildDetail,
+    pub step: Step,
+    pub logs: Vec<Log>,
+}
+
 /// Everything the build page shows.
 #[derive(Clone, Debug, PartialEq)]
 pub struct BuildDetail {
     pub builder: Builder,
     pub build: Build,
     pub steps: Vec<Step>,
+    /// The logs of every step (one request per step, concurrently), for the step links.
+    pub logs: Vec<Log>,
 }
 
 fn parse_error(body: &str) -> ServerError {
@@ -181,12 +191,45 @@ impl BuildbotClient {
     pub async fn build_detail(&self, buildid: i64) -> Result<BuildDetail, ApiError> {
         let id = BuildRef::Id(buildid);
         let (build, steps) = futures::join!(self.build(&id), self.steps(&id));
-        let build = build?;
-        let builder = self.builder(&BuilderRef::Id(build.builderid)).await?;
+        let (build, steps) = (build?, steps?);
+        let builder_ref = BuilderRef::Id(build.builderid);
+        let (builder, logs) = futures::join!(
+            self.builder(&builder_ref),
+            join_all(steps.iter().map(|s| self.logs(s.stepid)))
+        );
+        let mut all = Vec::new();
+        for l in logs {
+            all.extend(l?);
+        }
         Ok(BuildDetail {
-            builder,
+            builder: builder?,
             build,
-            steps: steps?,
+            steps,
+            logs: all,
         })
+    }
+
+    /// A build, one of its steps (by number) and that step's logs.
+    pub async fn step_logs(&self, buildid: i64, step_number: i64) -> Result<StepLogs, ApiError> {
+        let detail = self.build_detail(buildid).await?;
+        let step = match detail.steps.iter().find(|s| s.number == step_number) {
+            Some(s) => s.clone(),
+            // Not in the list: ask for it by its own path so a missing step is the master's
+            // own 404 (and a step that appeared meanwhile is found).
+            None => {
+                self.step(&BuildRef::Id(buildid), &StepRef::Number(step_number))
+                    .await?
+            }
+        };
+        let mut logs: Vec<Log> = detail
+            .logs
+            .iter()
+            .filter(|l| l.stepid == step.stepid)
+            .cloned()
+            .collect();
+        if logs.is_empty() {
+            logs = self.logs(step.stepid).await?;
+        }
+        Ok(StepLogs { detail, step, logs })
     }
 }

@@ -106,6 +106,27 @@ impl CodeArtsClient {
         }
     }
 
+    /// A build of a job by number with its top-level stages: record-info names the build
+    /// record, whose full-stages are then read.
+    pub async fn numbered_build(
+        &self,
+        job_id: &str,
+        build_no: i64,
+    ) -> Result<(RecordInfo, Vec<Stage>), ApiError> {
+        let info = self.record_info(job_id, build_no).await?;
+        let Some(record_id) = info.build_record_id.clone().filter(|id| !id.is_empty()) else {
+            let url = self.url(&format!("v1/record/{}/{build_no}/record-info", q(job_id)));
+            let missing = crate::json::DecodeError {
+                what: "CodeArts build record info".into(),
+                field: "build_record_id".into(),
+                problem: "missing, so the build's stages cannot be read".into(),
+            };
+            return Err(ApiError::decode(&self.endpoint.source, &url, missing));
+        };
+        let stages = self.full_stages(&record_id, false).await?;
+        Ok((info, stages))
+    }
+
     /// The next part of a running build's log from `offset` (DownloadRealTimeLog).
     pub async fn real_time_log(
         &self,

@@ -128,6 +128,37 @@ impl Build {
                 other => other.to_string(),
             })
     }
+
+    fn raw_property(&self, name: &str) -> Option<&Value> {
+        self.properties
+            .iter()
+            .find(|(n, _, _)| n == name)
+            .map(|(_, v, _)| v)
+    }
+
+    /// The branch built, when known (forced builds carry an empty one).
+    pub fn branch(&self) -> Option<String> {
+        non_empty(self.raw_property("branch")?)
+    }
+
+    /// The revision built: `got_revision` (what a source step checked out) before `revision`
+    /// (what was asked for; empty means "the latest"). With several codebases `got_revision`
+    /// maps codebase → revision: one entry is used, several would be a guess and are skipped.
+    pub fn revision(&self) -> Option<String> {
+        let got = self.raw_property("got_revision").and_then(|v| match v {
+            Value::Object(map) if map.len() == 1 => map.values().next().and_then(non_empty),
+            other => non_empty(other),
+        });
+        got.or_else(|| non_empty(self.raw_property("revision")?))
+    }
+}
+
+/// A property value that is a non-blank string.
+fn non_empty(v: &Value) -> Option<String> {
+    v.as_str()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
 }
 
 impl Step {
@@ -373,6 +404,34 @@ mod tests {
             .as_deref()
             .unwrap()
             .starts_with("Successful build"));
+    }
+
+    #[test]
+    fn branch_and_revision_from_properties() {
+        // A forced build from the real master: branch and revision are empty strings.
+        let forced = decode_builds(&fixture("builds-latest10-with-properties")).unwrap();
+        assert!(forced
+            .iter()
+            .all(|b| b.branch().is_none() && b.revision().is_none()));
+        let with = |props: serde_json::Value| {
+            let body = json!({"builds": [{"buildid": 1, "builderid": 1, "number": 1,
+                "properties": props}], "meta": {}});
+            decode_build(&body.to_string()).unwrap()
+        };
+        let b = with(
+            json!({"branch": ["main", "Build"], "revision": ["abc", "Build"],
+            "got_revision": ["0123456789abcdef", "Git"]}),
+        );
+        assert_eq!(b.branch().as_deref(), Some("main"));
+        assert_eq!(b.revision().as_deref(), Some("0123456789abcdef"));
+        let b =
+            with(json!({"revision": ["abc", "Build"], "got_revision": [{"lib": "def"}, "Git"]}));
+        assert_eq!(b.revision().as_deref(), Some("def"));
+        let b = with(json!({"revision": ["abc", "Build"],
+            "got_revision": [{"lib": "def", "app": "123"}, "Git"]}));
+        assert_eq!(b.revision().as_deref(), Some("abc"));
+        let b = with(json!({"branch": [42, "Build"], "revision": [null, "Build"]}));
+        assert_eq!((b.branch(), b.revision()), (None, None));
     }
 
     #[test]

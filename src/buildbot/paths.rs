@@ -92,15 +92,7 @@ impl Window {
 
 /// Path segments are percent-encoded so a hostile name can never change the route.
 fn seg(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
+    crate::links::percent_encode(s)
 }
 
 fn builder(b: &BuilderRef) -> String {
@@ -132,6 +124,10 @@ pub fn build(b: &BuildRef) -> String {
     }
 }
 
+/// Build lists ask for the properties that say what was built (branch, revision); without
+/// `property=` Buildbot sends `properties: {}`.
+const SOURCE_PROPERTIES: &str = "&property=branch&property=revision&property=got_revision";
+
 /// Newest builds of one builder (or of all builders), optionally only unfinished ones.
 pub fn recent_builds(
     builder_ref: Option<&BuilderRef>,
@@ -152,7 +148,7 @@ pub fn recent_builds(
     } else {
         ""
     };
-    format!("{base}?order={order}&limit={limit}{filter}")
+    format!("{base}?order={order}&limit={limit}{filter}{SOURCE_PROPERTIES}")
 }
 
 /// Which builds a history page shows.
@@ -193,7 +189,7 @@ pub fn builds_page(b: &BuilderRef, page_size: u32, page: u32, filter: BuildFilte
         BuildFilter::Results(r) => format!("&results={r}"),
     };
     format!(
-        "{}/builds?order=-number&limit={}&offset={offset}{filter}",
+        "{}/builds?order=-number&limit={}&offset={offset}{filter}{SOURCE_PROPERTIES}",
         builder(b),
         page_size + 1
     )
@@ -376,20 +372,23 @@ mod tests {
         assert_eq!(Window::new(0, 0), None);
     }
 
+    const PROPS: &str = "&property=branch&property=revision&property=got_revision";
+
     #[test]
     fn history_pages_filter_on_the_server() {
         let b = BuilderRef::Name("linux-build".into());
         assert_eq!(
             builds_page(&b, 20, 0, BuildFilter::All),
-            "builders/linux-build/builds?order=-number&limit=21&offset=0"
+            "builders/linux-build/builds?order=-number&limit=21&offset=0".to_string() + PROPS
         );
         assert_eq!(
             builds_page(&b, 20, 2, BuildFilter::from_key("failure")),
-            "builders/linux-build/builds?order=-number&limit=21&offset=40&results=2"
+            "builders/linux-build/builds?order=-number&limit=21&offset=40&results=2".to_string()
+                + PROPS
         );
         assert_eq!(
             builds_page(&BuilderRef::Id(3), 10, 1, BuildFilter::from_key("running")),
-            "builders/3/builds?order=-number&limit=11&offset=10&complete=false"
+            "builders/3/builds?order=-number&limit=11&offset=10&complete=false".to_string() + PROPS
         );
         assert_eq!(BuildFilter::from_key("<nope>"), BuildFilter::All);
     }
@@ -402,11 +401,11 @@ mod tests {
         );
         assert_eq!(
             recent_builds(None, 10, true),
-            "builds?order=-buildid&limit=10&complete=false"
+            "builds?order=-buildid&limit=10&complete=false".to_string() + PROPS
         );
         assert_eq!(
             recent_builds(Some(&BuilderRef::Id(6)), 5, false),
-            "builders/6/builds?order=-number&limit=5"
+            "builders/6/builds?order=-number&limit=5".to_string() + PROPS
         );
         assert_eq!(logs_of_step(19), "steps/19/logs");
         assert_eq!(log(&LogRef::Id(13)), "logs/13");

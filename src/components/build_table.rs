@@ -1,11 +1,15 @@
-use super::{LiveDuration, StatusBadge, Timestamp};
+use super::{LiveDuration, Revision, StatusBadge, Timestamp};
 use crate::buildbot::Build;
 use leptos::prelude::*;
 use leptos_router::components::A;
 
-/// Recent builds of one builder: number, status, start, duration and Buildbot's summary.
+/// Builds of one builder: number, status, start, duration, what was built (branch and
+/// revision, as columns only when some build says) and Buildbot's summary.
 #[component]
 pub fn BuildTable(#[prop(into)] source_id: String, builds: Vec<Build>) -> impl IntoView {
+    let stamped = builds
+        .iter()
+        .any(|b| b.branch().is_some() || b.revision().is_some());
     view! {
         <table class="builds">
             <thead>
@@ -14,6 +18,7 @@ pub fn BuildTable(#[prop(into)] source_id: String, builds: Vec<Build>) -> impl I
                     <th scope="col">"Status"</th>
                     <th scope="col">"Started"</th>
                     <th scope="col">"Duration"</th>
+                    {stamped.then(|| view! { <th scope="col">"Branch"</th><th scope="col">"Revision"</th> })}
                     <th scope="col">"Summary"</th>
                 </tr>
             </thead>
@@ -24,6 +29,10 @@ pub fn BuildTable(#[prop(into)] source_id: String, builds: Vec<Build>) -> impl I
                         let href = format!("/s/{}/builds/{}", source_id, b.buildid);
                         let (status, system_label) = (b.status(), b.system_label());
                         let key = status.key();
+                        let stamp = stamped.then(|| view! {
+                            <td class="build-row__branch">{b.branch()}</td>
+                            <td class="build-row__revision"><Revision revision=b.revision()/></td>
+                        });
                         view! {
                             <tr class="build-row" data-number=b.number data-buildid=b.buildid data-status=key>
                                 <td class="build-row__number">
@@ -38,6 +47,7 @@ pub fn BuildTable(#[prop(into)] source_id: String, builds: Vec<Build>) -> impl I
                                 <td class="num">
                                     <LiveDuration start=b.started_at end=b.complete_at/>
                                 </td>
+                                {stamp}
                                 <td class="build-row__summary">{b.state_string}</td>
                             </tr>
                         }

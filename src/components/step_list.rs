@@ -1,5 +1,5 @@
 use super::{LiveDuration, StatusBadge};
-use crate::buildbot::Step;
+use crate::buildbot::{Log, Step};
 use crate::hooks::use_clock;
 use crate::links::safe_http_url;
 use crate::timefmt::format_duration;
@@ -16,6 +16,10 @@ pub fn StepList(
     #[prop(optional_no_strip)] build_start: Option<f64>,
     #[prop(optional_no_strip)] build_end: Option<f64>,
     #[prop(optional)] show_hidden: Option<RwSignal<bool>>,
+    /// The logs of the build's steps, linked from each step with `log_href(step number, slug)`.
+    #[prop(optional)]
+    logs: Vec<Log>,
+    #[prop(optional)] log_href: Option<Callback<(i64, String), String>>,
 ) -> impl IntoView {
     let show_hidden = show_hidden.unwrap_or_else(|| RwSignal::new(false));
     let now = use_clock();
@@ -29,13 +33,22 @@ pub fn StepList(
     let hidden_count = steps.iter().filter(|s| s.hidden).count();
     let first_bad = steps.iter().find(|s| s.status().is_bad()).map(|s| s.number);
     let steps = StoredValue::new(steps);
+    let logs = StoredValue::new(logs);
     let rows = move || {
         let show = show_hidden.get();
         steps
             .get_value()
             .into_iter()
             .filter(|s| show || !s.hidden)
-            .map(|s| step_row(s, first_bad, axis))
+            .map(|s| {
+                let mine: Vec<Log> = logs.with_value(|all| {
+                    all.iter()
+                        .filter(|l| l.stepid == s.stepid)
+                        .cloned()
+                        .collect()
+                });
+                step_row(s, first_bad, axis, mine, log_href)
+            })
             .collect_view()
     };
     view! {
@@ -97,7 +110,13 @@ fn step_bar(s: &Step, axis: Memo<Option<Axis>>) -> impl IntoView {
     }
 }
 
-fn step_row(s: Step, first_bad: Option<i64>, axis: Memo<Option<Axis>>) -> impl IntoView {
+fn step_row(
+    s: Step,
+    first_bad: Option<i64>,
+    axis: Memo<Option<Axis>>,
+    logs: Vec<Log>,
+    log_href: Option<Callback<(i64, String), String>>,
+) -> impl IntoView {
     let track = step_bar(&s, axis);
     let status = s.status();
     let key = status.key();
@@ -148,6 +167,18 @@ fn step_row(s: Step, first_bad: Option<i64>, axis: Memo<Option<Axis>>) -> impl I
                 <LiveDuration start=s.started_at end=s.complete_at/>
             </span>
             {(!s.urls.is_empty()).then(|| view! { <ul class="step__urls">{urls}</ul> })}
+            {log_href.filter(|_| !logs.is_empty()).map(|href| {
+                let number = s.number;
+                let items = logs.into_iter().map(|l| {
+                    let to = href.run((number, l.slug.clone()));
+                    view! {
+                        <li><a class="step__log" href=to>{l.name}
+                            <span class="muted num">{format!(" {}", crate::timefmt::group_digits(l.num_lines))}</span>
+                        </a></li>
+                    }
+                }).collect_view();
+                view! { <ul class="step__logs" aria-label="Logs">{items}</ul> }
+            })}
         </li>
     }
 }

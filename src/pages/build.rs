@@ -1,6 +1,6 @@
 use super::codearts::CodeArtsBuild;
 use super::servicestage::ServiceStageBuild;
-use super::{polled_view, source_by_id};
+use super::{compare_link, polled_view, source_by_id};
 use crate::api::buildbot::{BuildDetail, BuildbotClient};
 use crate::components::{
     EmptyState, LiveDuration, LiveIndicator, StatusBadge, StepList, Timestamp,
@@ -10,19 +10,23 @@ use crate::config::SourceKind;
 use crate::hooks::{set_title, use_live, use_polled, WhenIdle};
 use leptos::prelude::*;
 use leptos_router::components::A;
-use leptos_router::hooks::{use_location, use_params_map};
+use leptos_router::hooks::{use_location, use_params_map, use_query_map};
 
 /// `/s/:source/builds/:buildid`: one Buildbot build and its steps.
 #[component]
 pub fn BuildPage() -> impl IntoView {
     let params = use_params_map();
+    let query = use_query_map();
     move || {
         let p = params.read();
         let buildid = p.get("buildid").and_then(|s| s.parse::<i64>().ok());
         let id = p.get("buildid").unwrap_or_default();
         match (source_by_id(p.get("source")), buildid) {
             (Err(msg), _) => view! { <section class="page"><EmptyState title="Unknown source" hint=msg/></section> }.into_any(),
-            (Ok(source), _) if source.kind == SourceKind::CodeArts => view! { <CodeArtsBuild source record_id=id/> }.into_any(),
+            (Ok(source), _) if source.kind == SourceKind::CodeArts => {
+                let job = query.read().get("job");
+                view! { <CodeArtsBuild source record_id=id job/> }.into_any()
+            }
             (Ok(source), _) if source.kind == SourceKind::ServiceStage => view! { <ServiceStageBuild source build_id=id/> }.into_any(),
             (_, None) => view! { <section class="page"><EmptyState title="Not a build" hint="The build id in this address is not a number."/></section> }.into_any(),
             (Ok(source), Some(buildid)) => view! { <BuildView source buildid/> }.into_any(),
@@ -132,11 +136,10 @@ fn build_view(source_id: &str, d: BuildDetail, show_hidden: RwSignal<bool>) -> i
             <StatusBadge status=b.status() system_label=b.system_label()/>
             <span class="build-head__state">{b.state_string.clone()}</span>
             {(b.number > 1).then(|| {
-                view! {
-                    <A href=format!("/s/{}/builders/{}/compare/{}/{}", source_id, key, b.number - 1, b.number) attr:class="button compare-link">
-                        {format!("Compare with #{}", b.number - 1)}
-                    </A>
-                }
+                compare_link(
+                    format!("/s/{}/builders/{}/compare/{}/{}", source_id, key, b.number - 1, b.number),
+                    format!("Compare with #{}", b.number - 1),
+                )
             })}
         </header>
         <dl class="facts">
@@ -150,7 +153,10 @@ fn build_view(source_id: &str, d: BuildDetail, show_hidden: RwSignal<bool>) -> i
         {if d.steps.is_empty() {
             view! { <EmptyState title="No steps yet" hint="Steps appear here as soon as the build starts them."/> }.into_any()
         } else {
-            view! { <StepList steps=d.steps build_start=b.started_at build_end=b.complete_at show_hidden/> }.into_any()
+            let source_id = source_id.to_string();
+            let buildid = b.buildid;
+            let log_href = Callback::new(move |(step, slug): (i64, String)| super::log::log_href(&source_id, buildid, step, &slug));
+            view! { <StepList steps=d.steps build_start=b.started_at build_end=b.complete_at show_hidden logs=d.logs log_href/> }.into_any()
         }}
     }
 }

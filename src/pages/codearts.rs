@@ -1,19 +1,23 @@
 //! CodeArts Build views: jobs of the configured project, a job's history, a build's stage map.
 
-use super::{fact, polled_view};
+use super::source::no_match;
+use super::{compare_link, fact, pager, polled_view, ListControls};
 use crate::api::huawei::CodeArtsClient;
-use crate::codearts::{system_label, BuildRecord, History, JobList, Stage};
-use crate::components::{EmptyState, LiveDuration, StageMap, StatusBadge, Timestamp};
+use crate::codearts::{system_label, BuildRecord, History, JobList, RecordInfo, Stage};
+use crate::compare::{compare, stages};
+use crate::components::{
+    CompareSide, CompareView, EmptyState, LiveDuration, Revision, StageMap, StatusBadge, Timestamp,
+};
 use crate::config::Source;
 use crate::error::ApiError;
 use crate::hooks::{set_title, use_polled, WhenIdle};
+use crate::listing::{self, name_matches, status_matches, Paging};
 use crate::status::Status;
 use crate::timefmt::format_duration;
 use leptos::prelude::*;
 use leptos_router::components::A;
 
 const JOBS_PAGE_SIZE: u32 = 100;
-const HISTORY_LIMIT: u32 = 20;
 /// ShowListHistory's largest window.
 const HISTORY_DAYS: u32 = 30;
 
@@ -31,17 +35,34 @@ pub fn CodeArtsOverview(source: Source) -> impl IntoView {
         WhenIdle::PollSlowly,
     );
     let sid = source.id.clone();
+    let query = leptos_router::hooks::use_query_map();
     let render = move |list: JobList| {
         if list.jobs.is_empty() {
             return view! { <EmptyState title="No jobs" hint="This project has no build jobs."/> }
                 .into_any();
+        }
+        let q = query.read();
+        let (needle, status) = (
+            q.get_str("q").unwrap_or(""),
+            q.get_str("status").unwrap_or(""),
+        );
+        let jobs: Vec<_> = list
+            .jobs
+            .into_iter()
+            .filter(|j| {
+                name_matches(needle, &j.name)
+                    && status_matches(status, std::slice::from_ref(&j.status))
+            })
+            .collect();
+        if jobs.is_empty() {
+            return no_match("jobs").into_any();
         }
         let sid = sid.clone();
         view! {
             <table class="jobs">
                 <thead><tr><th scope="col">"Job"</th><th scope="col">"Last build"</th><th scope="col">"Last run"</th><th scope="col">"Last built by"</th></tr></thead>
                 <tbody>
-                    {list.jobs.into_iter().map(|j| {
+                    {jobs.into_iter().map(|j| {
                         let label = j.last_build_status.clone().unwrap_or_else(|| "no build".into());
                         view! {
                             <tr class="job-row" data-job=j.id.clone() data-status=j.status.key()>
@@ -59,40 +80,71 @@ pub fn CodeArtsOverview(source: Source) -> impl IntoView {
     };
     view! {
         <section class="page">
-            <h1>{source.name.clone()} <span class="muted kind">" CodeArts Build"</span></h1>
+            <div class="page__head">
+                <h1>{source.name.clone()} <span class="muted kind">" CodeArts Build"</span></h1>
+                <ListControls status=true search="Search jobs"/>
+            </div>
             {polled_view(polled, "Loading jobs…", render)}
         </section>
     }
 }
 
+/// A job's history, a page at a time (`?page=&per_page=`; ShowListHistory's `offset` is a
+/// page index). Builds link to their page with `?job=`, which lets it offer a comparison.
 #[component]
-pub fn CodeArtsJob(source: Source, job_id: String) -> impl IntoView {
+pub fn CodeArtsJob(
+    source: Source,
+    job_id: String,
+    paging: Paging,
+    query: Vec<(String, String)>,
+) -> impl IntoView {
     let client = CodeArtsClient::new(&source);
     let job = job_id.clone();
     let polled = use_polled(
         move || {
             let (c, j) = (client.clone(), job.clone());
-            async move { c.history(&j, 0, HISTORY_LIMIT, HISTORY_DAYS).await }
+            async move {
+                c.history(&j, paging.page, paging.per_page, HISTORY_DAYS)
+                    .await
+            }
         },
         |h: &History| h.records.iter().any(|r| r.status.is_active()),
         WhenIdle::PollSlowly,
     );
     set_title(&format!("{job_id} · {} · buildscope", source.name));
     let sid = source.id.clone();
+    let path = format!("/s/{}/jobs/{}", source.id, job_id);
+    let job = job_id.clone();
     let render = move |h: History| {
+        let more = paging.more(h.total, h.records.len());
+        let pager = pager(&path, &query, paging, more);
         if h.records.is_empty() {
-            return view! { <EmptyState title="No builds in the last 30 days" hint="Builds of this job appear here when it runs."/> }.into_any();
+            return view! {
+                <EmptyState title="No builds here" hint="Builds of the last 30 days appear here; go back to newer pages."/>
+                {pager}
+            }
+            .into_any();
         }
         let sid = sid.clone();
+        let job = job.clone();
+        // ShowListHistory carries no branch or commit (period-history does): columns only
+        // when some record has them.
+        let stamped = h
+            .records
+            .iter()
+            .any(|r| r.branch.is_some() || r.commit_id.is_some());
         view! {
             <table class="jobs">
-                <thead><tr><th scope="col">"Build"</th><th scope="col">"Status"</th><th scope="col">"Started"</th><th scope="col">"Duration"</th><th scope="col">"Branch"</th><th scope="col">"Commit"</th></tr></thead>
+                <thead><tr>
+                    <th scope="col">"Build"</th><th scope="col">"Status"</th><th scope="col">"Started"</th><th scope="col">"Duration"</th>
+                    {stamped.then(|| view! { <th scope="col">"Branch"</th><th scope="col">"Commit"</th> })}
+                </tr></thead>
                 <tbody>
                     {h.records.into_iter().map(|r| {
                         let number = r.build_number.map(|n| format!("#{n}")).unwrap_or_else(|| "build".into());
                         let label = r.result.clone().unwrap_or_default();
                         let link = match r.record_id.clone() {
-                            Some(id) => view! { <A href=format!("/s/{}/builds/{}", sid, id)>{number}</A> }.into_any(),
+                            Some(id) => view! { <A href=build_href(&sid, &id, &job)>{number}</A> }.into_any(),
                             None => view! { <span>{number}</span> }.into_any(),
                         };
                         view! {
@@ -101,13 +153,16 @@ pub fn CodeArtsJob(source: Source, job_id: String) -> impl IntoView {
                                 <td><StatusBadge status=r.status.clone() system_label=label/></td>
                                 <td><Timestamp epoch=r.start_time/></td>
                                 <td class="num"><LiveDuration start=r.start_time end=r.end_time/></td>
-                                <td>{r.branch.clone().unwrap_or_default()}</td>
-                                <td><code>{r.commit_id.clone().unwrap_or_default()}</code></td>
+                                {stamped.then(|| view! {
+                                    <td class="history-row__branch">{r.branch.clone()}</td>
+                                    <td class="history-row__commit"><Revision revision=r.commit_id.clone()/></td>
+                                })}
                             </tr>
                         }
                     }).collect_view()}
                 </tbody>
             </table>
+            {pager}
         }
         .into_any()
     };
@@ -118,6 +173,18 @@ pub fn CodeArtsJob(source: Source, job_id: String) -> impl IntoView {
             {polled_view(polled, "Loading build history…", render)}
         </section>
     }
+}
+
+/// A build's page, naming its job when known (the job's history links builds that way).
+fn build_href(source_id: &str, record_id: &str, job_id: &str) -> String {
+    listing::href(
+        &format!(
+            "/s/{source_id}/builds/{}",
+            crate::links::percent_encode(record_id)
+        ),
+        &[],
+        &[("job", job_id)],
+    )
 }
 
 /// The stage map is the point of the page; the record header is extra, so a record the
@@ -138,7 +205,7 @@ impl CodeArtsBuildData {
 }
 
 #[component]
-pub fn CodeArtsBuild(source: Source, record_id: String) -> impl IntoView {
+pub fn CodeArtsBuild(source: Source, record_id: String, job: Option<String>) -> impl IntoView {
     let client = CodeArtsClient::new(&source);
     let id = record_id.clone();
     let polled = use_polled(
@@ -172,10 +239,22 @@ pub fn CodeArtsBuild(source: Source, record_id: String) -> impl IntoView {
             set_title(&format!("{name}{no} — {} · buildscope", d.status()));
         }
     });
+    let sid = source.id.clone();
+    let job_for_link = job.clone();
     let render = move |d: CodeArtsBuildData| {
         let status = d.status();
         let header = match d.record {
-            Ok(r) => record_header(r).into_any(),
+            Ok(r) => {
+                // The previous build of the job, when the page knows its job.
+                let link = match (&job_for_link, r.build_no) {
+                    (Some(job), Some(n)) if n > 1 => Some(compare_link(
+                        compare_href(&sid, job, n - 1, n),
+                        format!("Compare with #{}", n - 1),
+                    )),
+                    _ => None,
+                };
+                record_header(r, link).into_any()
+            }
             Err(e) => view! {
                 <header class="build-head" data-status=status.key()>
                     <h1><span class="build-head__builder">"CodeArts build"</span></h1>
@@ -197,13 +276,35 @@ pub fn CodeArtsBuild(source: Source, record_id: String) -> impl IntoView {
     };
     view! {
         <section class="page">
-            <nav class="breadcrumbs" aria-label="Breadcrumb"><A href=format!("/s/{}", source.id)>"Jobs"</A></nav>
+            {job_crumbs(&source.id, job.as_deref())}
             {polled_view(polled, "Loading build…", render)}
         </section>
     }
 }
 
-fn record_header(r: BuildRecord) -> impl IntoView {
+/// Jobs / the job (when known), for pages below a job.
+fn job_crumbs(source_id: &str, job: Option<&str>) -> impl IntoView {
+    let job = job.map(|j| {
+        let href = format!("/s/{source_id}/jobs/{}", crate::links::percent_encode(j));
+        let name = j.to_string();
+        view! { " / " <A href=href>{name}</A> }
+    });
+    view! {
+        <nav class="breadcrumbs" aria-label="Breadcrumb">
+            <A href=format!("/s/{source_id}")>"Jobs"</A>
+            {job}
+        </nav>
+    }
+}
+
+fn compare_href(source_id: &str, job: &str, a: i64, b: i64) -> String {
+    format!(
+        "/s/{source_id}/jobs/{}/compare/{a}/{b}",
+        crate::links::percent_encode(job)
+    )
+}
+
+fn record_header(r: BuildRecord, compare: Option<impl IntoView>) -> impl IntoView {
     let label = system_label(r.status_text.as_deref(), r.status_code);
     let duration = r.duration_secs.map(|s| format_duration(s.round() as i64));
     let pending = r
@@ -216,6 +317,7 @@ fn record_header(r: BuildRecord) -> impl IntoView {
                 " " <span class="build-head__number">{r.build_no.map(|n| format!("#{n}")).unwrap_or_default()}</span>
             </h1>
             <StatusBadge status=r.status.clone() system_label=label/>
+            {compare}
         </header>
         <dl class="facts">
             {fact("Repository", r.repository.clone())}
@@ -228,5 +330,65 @@ fn record_header(r: BuildRecord) -> impl IntoView {
             {fact("Duration", duration)}
             {fact("Waited for an executor", pending)}
         </dl>
+    }
+}
+
+/// A build of the compared pair: its record info (header) and stages.
+type CodeArtsSide = (RecordInfo, Vec<Stage>);
+
+fn compare_side(source_id: &str, job: &str, n: i64, info: &RecordInfo) -> CompareSide {
+    let href = match &info.build_record_id {
+        Some(id) => build_href(source_id, id, job),
+        None => format!("/s/{source_id}/jobs/{}", crate::links::percent_encode(job)),
+    };
+    CompareSide {
+        label: format!("#{}", info.build_no.unwrap_or(n)),
+        href,
+        status: info.status.clone(),
+        system_label: info.system_label(),
+        started: info.start_time,
+        finished: info.finish_time,
+    }
+}
+
+/// Two builds of one job by number: stage run times side by side, in `sequence` order.
+#[component]
+pub fn CodeArtsCompare(source: Source, job: String, a: i64, b: i64) -> impl IntoView {
+    let client = CodeArtsClient::new(&source);
+    let job_id = job.clone();
+    let polled = use_polled(
+        move || {
+            let (c, j) = (client.clone(), job_id.clone());
+            async move {
+                let (sa, sb) = futures::join!(c.numbered_build(&j, a), c.numbered_build(&j, b));
+                Ok((sa?, sb?))
+            }
+        },
+        |(x, y): &(CodeArtsSide, CodeArtsSide)| x.0.status.is_active() || y.0.status.is_active(),
+        WhenIdle::Stop,
+    );
+    set_title(&format!(
+        "{job} #{a} vs #{b} · {} · buildscope",
+        source.name
+    ));
+    let sid = source.id.clone();
+    let job_name = job.clone();
+    let render = move |((ia, sa), (ib, sb)): (CodeArtsSide, CodeArtsSide)| {
+        let rows = compare(&stages(&sa), &stages(&sb));
+        view! {
+            <CompareView
+                a=compare_side(&sid, &job_name, a, &ia)
+                b=compare_side(&sid, &job_name, b, &ib)
+                rows
+                item="Stage"
+            />
+        }
+    };
+    view! {
+        <section class="page">
+            {job_crumbs(&source.id, Some(&job))}
+            <h1>{format!("Compare #{a} and #{b}")}</h1>
+            {polled_view(polled, "Loading both builds…", render)}
+        </section>
     }
 }

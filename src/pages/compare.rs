@@ -1,18 +1,30 @@
-//! `/s/:source/builders/:builder/compare/:a/:b`: two builds of one Buildbot builder side by
-//! side (build numbers in the URL, so the comparison is a shareable link).
+//! Comparing two builds, with both builds in the URL so a comparison is a shareable link:
+//! `/s/:source/builders/:builder/compare/:a/:b` (Buildbot build numbers) and
+//! `/s/:source/jobs/:job/compare/:a/:b` (CodeArts build numbers, ServiceStage build ids).
 
+use super::codearts::CodeArtsCompare;
+use super::servicestage::ServiceStageCompare;
 use super::{polled_view, source_by_id};
 use crate::api::buildbot::BuildbotClient;
 use crate::buildbot::paths::{BuildRef, BuilderRef};
 use crate::buildbot::{Build, Step};
-use crate::compare::{compare, total_delta, Change};
-use crate::components::{CompareTable, EmptyState, StatusBadge};
-use crate::config::Source;
+use crate::compare::{compare, steps};
+use crate::components::{CompareSide, CompareView, EmptyState};
+use crate::config::{Source, SourceKind};
 use crate::hooks::{set_title, use_polled, WhenIdle};
-use crate::timefmt::format_duration;
 use leptos::prelude::*;
 use leptos_router::components::A;
-use leptos_router::hooks::use_params_map;
+use leptos_router::hooks::{use_params_map, use_query_map};
+
+fn unknown_source(msg: String) -> AnyView {
+    view! { <section class="page"><EmptyState title="Unknown source" hint=msg/></section> }
+        .into_any()
+}
+
+fn nothing_to_compare(hint: &'static str) -> AnyView {
+    view! { <section class="page"><EmptyState title="Nothing to compare" hint=hint/></section> }
+        .into_any()
+}
 
 #[component]
 pub fn ComparePage() -> impl IntoView {
@@ -25,30 +37,57 @@ pub fn ComparePage() -> impl IntoView {
             p.get("b").and_then(|b| b.parse::<i64>().ok()),
         );
         match (source_by_id(p.get("source")), nums) {
-            (Err(msg), _) => view! { <section class="page"><EmptyState title="Unknown source" hint=msg/></section> }.into_any(),
-            (Ok(source), (Some(a), Some(b))) => view! { <CompareBuilds source builder a b/> }.into_any(),
-            _ => view! { <section class="page"><EmptyState title="Nothing to compare" hint="The build numbers in this address are not numbers."/></section> }.into_any(),
+            (Err(msg), _) => unknown_source(msg),
+            (Ok(source), (Some(a), Some(b))) => {
+                view! { <CompareBuilds source builder a b/> }.into_any()
+            }
+            _ => nothing_to_compare("The build numbers in this address are not numbers."),
+        }
+    }
+}
+
+/// `/s/:source/jobs/:job/compare/:a/:b`: two builds of one CodeArts or ServiceStage job.
+#[component]
+pub fn JobComparePage() -> impl IntoView {
+    let params = use_params_map();
+    let query = use_query_map();
+    move || {
+        let p = params.read();
+        let job = p.get("job").unwrap_or_default();
+        let (a, b) = (
+            p.get("a").unwrap_or_default(),
+            p.get("b").unwrap_or_default(),
+        );
+        match source_by_id(p.get("source")) {
+            Err(msg) => unknown_source(msg),
+            Ok(source) => match source.kind {
+                SourceKind::CodeArts => match (a.parse::<i64>(), b.parse::<i64>()) {
+                    (Ok(a), Ok(b)) => view! { <CodeArtsCompare source job a b/> }.into_any(),
+                    _ => nothing_to_compare("CodeArts builds are compared by their build numbers."),
+                },
+                SourceKind::ServiceStage => {
+                    let name = query.read().get("name").unwrap_or_else(|| job.clone());
+                    view! { <ServiceStageCompare source job job_name=name a b/> }.into_any()
+                }
+                SourceKind::Buildbot => {
+                    nothing_to_compare("Buildbot builds are compared from their builder's page.")
+                }
+            },
         }
     }
 }
 
 type Side = (Build, Vec<Step>);
 
-fn durations(steps: &[Step]) -> Vec<(String, Option<f64>)> {
-    steps
-        .iter()
-        .map(|s| {
-            let d = match (s.started_at, s.complete_at) {
-                (Some(a), Some(b)) => Some((b - a).max(0.0)),
-                _ => None,
-            };
-            (s.name.clone(), d)
-        })
-        .collect()
-}
-
-fn total(b: &Build) -> Option<f64> {
-    Some(b.complete_at? - b.started_at?)
+fn side(source_id: &str, b: &Build) -> CompareSide {
+    CompareSide {
+        label: format!("#{}", b.number),
+        href: format!("/s/{}/builds/{}", source_id, b.buildid),
+        status: b.status(),
+        system_label: b.system_label(),
+        started: b.started_at,
+        finished: b.complete_at,
+    }
 }
 
 #[component]
@@ -77,34 +116,8 @@ fn CompareBuilds(source: Source, builder: String, a: i64, b: i64) -> impl IntoVi
     let heading = format!("Compare {builder} #{a} and #{b}");
     let crumb = builder.clone();
     let render = move |((ba, sa), (bb, sb)): (Side, Side)| {
-        let rows = compare(&durations(&sa), &durations(&sb));
-        let count = |c: Change| rows.iter().filter(|r| r.change == c).count();
-        let summary = format!(
-            "{} slower, {} faster, {} added, {} removed",
-            count(Change::Slower),
-            count(Change::Faster),
-            count(Change::Added),
-            count(Change::Removed)
-        );
-        let delta = match total_delta(total(&ba), total(&bb)) {
-            Some(d) if d >= 0.0 => format!("+{}", format_duration(d.round() as i64)),
-            Some(d) => format!("−{}", format_duration((-d).round() as i64)),
-            None => "–".into(),
-        };
-        let side = |b: &Build| {
-            view! {
-                <div class="compare__side">
-                    <A href=format!("/s/{}/builds/{}", sid, b.buildid)>{format!("#{}", b.number)}</A>
-                    " " <StatusBadge status=b.status() system_label=b.system_label()/>
-                    <span class="muted">{" "}{total(b).map(|t| format_duration(t.round() as i64)).unwrap_or_else(|| "running".into())}</span>
-                </div>
-            }
-        };
-        view! {
-            <div class="compare__head">{side(&ba)} <span aria-hidden="true">"→"</span> {side(&bb)}</div>
-            <p class="compare__summary"><strong>{format!("Total {delta}")}</strong>{format!(" · {summary}")}</p>
-            <CompareTable rows a_label=format!("#{}", ba.number) b_label=format!("#{}", bb.number)/>
-        }
+        let rows = compare(&steps(&sa), &steps(&sb));
+        view! { <CompareView a=side(&sid, &ba) b=side(&sid, &bb) rows item="Step"/> }
     };
     view! {
         <section class="page">

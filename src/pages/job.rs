@@ -1,13 +1,15 @@
 use super::codearts::CodeArtsJob;
 use super::servicestage::ServiceStageJob;
-use super::source_by_id;
+use super::{query_pairs, source_by_id};
 use crate::components::EmptyState;
 use crate::config::SourceKind;
+use crate::listing::Paging;
 use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 /// `/s/:source/jobs/:job`: the builds of one CodeArts or ServiceStage job. ServiceStage needs the
-/// job's name too (`?name=`), because its builds API requires it.
+/// job's name too (`?name=`), because its builds API requires it. CodeArts history is paged
+/// (`?page=&per_page=`); a new page is a new load.
 #[component]
 pub fn JobPage() -> impl IntoView {
     let params = use_params_map();
@@ -18,7 +20,12 @@ pub fn JobPage() -> impl IntoView {
         match source_by_id(p.get("source")) {
             Err(msg) => view! { <section class="page"><EmptyState title="Unknown source" hint=msg/></section> }.into_any(),
             Ok(source) => match source.kind {
-                SourceKind::CodeArts => view! { <CodeArtsJob source job_id=job/> }.into_any(),
+                SourceKind::CodeArts => {
+                    let q = query.read();
+                    let paging = Paging::from_query(q.get_str("page"), q.get_str("per_page"));
+                    let query = query_pairs(&q);
+                    view! { <CodeArtsJob source job_id=job paging query/> }.into_any()
+                }
                 SourceKind::ServiceStage => {
                     let name = query.read().get("name").unwrap_or_else(|| job.clone());
                     view! { <ServiceStageJob source job_id=job job_name=name/> }.into_any()

@@ -6,20 +6,27 @@ mod codearts;
 mod compare;
 mod home;
 mod job;
+mod log;
 mod servicestage;
 mod source;
 
 pub use build::BuildPage;
 pub use builder::BuilderPage;
-pub use compare::ComparePage;
+pub use compare::{ComparePage, JobComparePage};
 pub use home::{Home, NotFound};
 pub use job::JobPage;
+pub use log::LogPage;
 pub use source::SourcePage;
 
-use crate::components::{ErrorPanel, Loading};
+use crate::components::{ErrorPanel, Loading, Pager};
 use crate::config::{Config, Source};
 use crate::hooks::Polled;
+use crate::listing::{self, Paging, STATUS_FILTERS};
 use leptos::prelude::*;
+use leptos_router::components::A;
+use leptos_router::hooks::{use_location, use_navigate, use_query_map};
+use leptos_router::params::ParamsMap;
+use leptos_router::NavigateOptions;
 
 /// The configured source named by the `:source` route parameter.
 fn source_by_id(id: Option<String>) -> Result<Source, String> {
@@ -58,4 +65,93 @@ fn fact(label: &'static str, value: Option<String>) -> Option<impl IntoView> {
     value
         .filter(|v| !v.is_empty())
         .map(|v| view! { <div><dt>{label}</dt><dd>{v}</dd></div> })
+}
+
+/// The "Compare with …" button of a build page's header.
+fn compare_link(href: String, label: String) -> impl IntoView {
+    view! { <A href=href attr:class="button compare-link">{label}</A> }
+}
+
+/// The URL query as pairs, for [`listing::href`].
+fn query_pairs(q: &ParamsMap) -> Vec<(String, String)> {
+    q.latest_values()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
+}
+
+/// Newer / older links for a paged list at `path`, keeping the rest of the query.
+fn pager(path: &str, query: &[(String, String)], paging: Paging, more: bool) -> impl IntoView {
+    let to = |page: u32| {
+        let page = if page == 0 {
+            String::new()
+        } else {
+            page.to_string()
+        };
+        listing::href(path, query, &[("page", &page)])
+    };
+    view! {
+        <Pager
+            page=paging.page
+            newer=(paging.page > 0).then(|| to(paging.page - 1))
+            older=more.then(|| to(paging.page + 1))
+        />
+    }
+}
+
+/// The status filter and/or name search of a list, both kept in the URL query (`status`, `q`)
+/// so reload, back and forward keep them; either one starts again at the first page.
+/// Choosing a status is a navigation of its own (back undoes it); typing replaces the entry,
+/// so back does not step through every keystroke.
+#[component]
+fn ListControls(
+    /// Offer the status filter.
+    #[prop(optional)]
+    status: bool,
+    /// The search box's label; no search box without one.
+    #[prop(optional, into)]
+    search: Option<String>,
+) -> impl IntoView {
+    let query = use_query_map();
+    let location = use_location();
+    let navigate = use_navigate();
+    let go = move |key: &str, value: String, replace: bool| {
+        let pairs = query_pairs(&query.read_untracked());
+        let path = location.pathname.get_untracked();
+        let href = listing::href(&path, &pairs, &[(key, &value), ("page", "")]);
+        navigate(
+            &href,
+            NavigateOptions {
+                replace,
+                scroll: false,
+                ..Default::default()
+            },
+        );
+    };
+    let go2 = go.clone();
+    let search_box = search.map(|label| {
+        view! {
+            <label class="search">
+                <span class="sr-only">{label.clone()}</span>
+                <input type="search" class="name-search" placeholder=format!("{label}…")
+                    prop:value=move || query.read().get("q").unwrap_or_default()
+                    on:input=move |ev| go2("q", event_target_value(&ev), true)/>
+            </label>
+        }
+    });
+    let status_select = status.then(|| {
+        view! {
+            <label class="search">
+                "Status "
+                <select class="status-filter" on:change=move |ev| go("status", event_target_value(&ev), false)>
+                    {STATUS_FILTERS.iter().map(|(key, label)| view! {
+                        <option value=*key
+                            prop:selected=move || query.read().get("status").unwrap_or_default() == *key>
+                            {*label}
+                        </option>
+                    }).collect_view()}
+                </select>
+            </label>
+        }
+    });
+    view! { <div class="list-controls">{status_select} {search_box}</div> }
 }

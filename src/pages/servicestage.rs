@@ -1,11 +1,17 @@
 //! ServiceStage views: jobs, a job's builds, a build's detail and its phase strip.
 
-use super::{fact, polled_view};
+use super::source::no_match;
+use super::{compare_link, fact, polled_view, ListControls};
 use crate::api::huawei::ServiceStageClient;
-use crate::components::{EmptyState, LiveDuration, PhaseStrip, StatusBadge, Timestamp};
+use crate::compare::{compare, phases};
+use crate::components::{
+    CompareSide, CompareView, EmptyState, LiveDuration, PhaseStrip, StatusBadge, Timestamp,
+};
 use crate::config::Source;
 use crate::error::ApiError;
 use crate::hooks::{set_title, use_polled, WhenIdle};
+use crate::links::percent_encode;
+use crate::listing::{self, name_matches};
 use crate::servicestage::{system_label, Build, BuildList, JobList, Phase};
 use crate::status::Status;
 use crate::timefmt::format_duration;
@@ -25,17 +31,27 @@ pub fn ServiceStageOverview(source: Source) -> impl IntoView {
         WhenIdle::PollSlowly,
     );
     let sid = source.id.clone();
+    let query = leptos_router::hooks::use_query_map();
     let render = move |list: JobList| {
         if list.jobs.is_empty() {
             return view! { <EmptyState title="No jobs" hint="No build jobs are defined in ServiceStage."/> }.into_any();
+        }
+        let needle = query.read().get("q").unwrap_or_default();
+        let jobs: Vec<_> = list
+            .jobs
+            .into_iter()
+            .filter(|j| name_matches(&needle, &j.name))
+            .collect();
+        if jobs.is_empty() {
+            return no_match("jobs").into_any();
         }
         let sid = sid.clone();
         view! {
             <table class="jobs">
                 <thead><tr><th scope="col">"Job"</th><th scope="col">"Id"</th></tr></thead>
                 <tbody>
-                    {list.jobs.into_iter().map(|j| {
-                        let href = format!("/s/{}/jobs/{}?name={}", sid, j.id, js_sys::encode_uri_component(&j.name));
+                    {jobs.into_iter().map(|j| {
+                        let href = job_href(&sid, &j.id, &j.name, "");
                         view! {
                             <tr class="job-row" data-job=j.id.clone()>
                                 <td><A href=href>{j.name.clone()}</A></td>
@@ -50,10 +66,23 @@ pub fn ServiceStageOverview(source: Source) -> impl IntoView {
     };
     view! {
         <section class="page">
-            <h1>{source.name.clone()} <span class="muted kind">" ServiceStage"</span></h1>
+            <div class="page__head">
+                <h1>{source.name.clone()} <span class="muted kind">" ServiceStage"</span></h1>
+                <ListControls search="Search jobs"/>
+            </div>
             {polled_view(polled, "Loading jobs…", render)}
         </section>
     }
+}
+
+/// A page below a job (`tail`: "" for the job itself, `/compare/a/b`); the job's name rides
+/// along in `?name=` because the builds API wants it.
+fn job_href(source_id: &str, job_id: &str, job_name: &str, tail: &str) -> String {
+    listing::href(
+        &format!("/s/{source_id}/jobs/{}{tail}", percent_encode(job_id)),
+        &[],
+        &[("name", job_name)],
+    )
 }
 
 #[component]
@@ -145,6 +174,38 @@ pub fn ServiceStageBuild(source: Source, build_id: String) -> impl IntoView {
         },
         WhenIdle::Stop,
     );
+    // The previous build is the next one in the job's list, which is read once the build names
+    // its job (and again only if that changes, not on every poll).
+    let job_key = Memo::new(move |_| {
+        polled.data.with(|d| {
+            let b = d.as_ref()?.build.as_ref().ok()?;
+            Some((b.job_id.clone()?, b.job_name.clone()?))
+        })
+    });
+    let list_client = ServiceStageClient::new(&source);
+    let job_builds = LocalResource::new(move || {
+        let (c, key) = (list_client.clone(), job_key.get());
+        async move {
+            let (job, name) = key?;
+            Some(c.builds(&job, &name).await.map(|list| (job, name, list)))
+        }
+    });
+    let (sid, this) = (source.id.clone(), build_id.clone());
+    let previous =
+        move || {
+            job_builds.get().flatten().map(|r| {
+                match r {
+            Ok((job, name, list)) => list.previous(&this).map(|p| {
+                let tail = format!("/compare/{}/{}", percent_encode(&p.id), percent_encode(&this));
+                compare_link(job_href(&sid, &job, &name, &tail), "Compare with previous".into())
+            }).into_any(),
+            Err(e) => view! {
+                <span class="muted">{format!("Previous build unknown ({}).", e.headline())}</span>
+            }
+            .into_any(),
+        }
+            })
+        };
     Effect::new(move |_| {
         if let Some(d) = polled.data.get() {
             let name = match &d.build {
@@ -163,7 +224,7 @@ pub fn ServiceStageBuild(source: Source, build_id: String) -> impl IntoView {
     let render = move |d: ServiceStageBuildData| {
         let status = d.status();
         let header = match d.build {
-            Ok(b) => build_header(b).into_any(),
+            Ok(b) => build_header(b, previous.clone()).into_any(),
             Err(e) => view! {
                 <header class="build-head" data-status=status.key()>
                     <h1><span class="build-head__builder">"ServiceStage build"</span></h1>
@@ -187,7 +248,7 @@ pub fn ServiceStageBuild(source: Source, build_id: String) -> impl IntoView {
     }
 }
 
-fn build_header(b: Build) -> impl IntoView {
+fn build_header(b: Build, compare: impl IntoView) -> impl IntoView {
     view! {
         <header class="build-head" data-status=b.status.key()>
             <h1>
@@ -195,6 +256,7 @@ fn build_header(b: Build) -> impl IntoView {
                 " " <span class="build-head__number">{b.index.clone().map(|i| format!("#{i}")).unwrap_or_default()}</span>
             </h1>
             <StatusBadge status=b.status.clone() system_label=system_label(&b.state)/>
+            {compare}
         </header>
         <dl class="facts">
             {fact("Repository", b.repo.clone())}
@@ -205,5 +267,74 @@ fn build_header(b: Build) -> impl IntoView {
             <div><dt>"Started"</dt><dd><Timestamp epoch=b.started_at/></dd></div>
             <div><dt>"Duration"</dt><dd class="num"><LiveDuration start=b.started_at end=b.ended_at/></dd></div>
         </dl>
+    }
+}
+
+/// A build of the compared pair: its detail (header) and phases.
+type ServiceStageSide = (Build, Vec<Phase>);
+
+fn compare_side(source_id: &str, b: &Build) -> CompareSide {
+    CompareSide {
+        label: match &b.index {
+            Some(i) => format!("#{i}"),
+            None => crate::vcs::short_revision(&b.id).to_string(),
+        },
+        href: format!("/s/{source_id}/builds/{}", percent_encode(&b.id)),
+        status: b.status.clone(),
+        system_label: b.system_label(),
+        started: b.started_at,
+        finished: b.ended_at,
+    }
+}
+
+/// Two builds of one job by build id: phase by phase. The API gives phases no times, so
+/// the table compares their states and the heading the builds' total times.
+#[component]
+pub fn ServiceStageCompare(
+    source: Source,
+    job: String,
+    job_name: String,
+    a: String,
+    b: String,
+) -> impl IntoView {
+    let client = ServiceStageClient::new(&source);
+    let (ida, idb) = (a.clone(), b.clone());
+    let polled = use_polled(
+        move || {
+            let (c, a, b) = (client.clone(), ida.clone(), idb.clone());
+            async move {
+                let (ba, pa, bb, pb) =
+                    futures::join!(c.build(&a), c.phases(&a), c.build(&b), c.phases(&b));
+                Ok(((ba?, pa?), (bb?, pb?)))
+            }
+        },
+        |(x, y): &(ServiceStageSide, ServiceStageSide)| {
+            x.0.status.is_active() || y.0.status.is_active()
+        },
+        WhenIdle::Stop,
+    );
+    set_title(&format!(
+        "{job_name} compare · {} · buildscope",
+        source.name
+    ));
+    let sid = source.id.clone();
+    let render = move |((ba, pa), (bb, pb)): (ServiceStageSide, ServiceStageSide)| {
+        let rows = compare(&phases(&pa), &phases(&pb));
+        view! {
+            <CompareView a=compare_side(&sid, &ba) b=compare_side(&sid, &bb) rows item="Phase"/>
+            <p class="muted">"ServiceStage reports no times per phase, so phases compare by state."</p>
+        }
+    };
+    let job_link = job_href(&source.id, &job, &job_name, "");
+    let heading = format!("Compare two builds of {job_name}");
+    view! {
+        <section class="page">
+            <nav class="breadcrumbs" aria-label="Breadcrumb">
+                <A href=format!("/s/{}", source.id)>"Jobs"</A>
+                " / " <A href=job_link>{job_name}</A>
+            </nav>
+            <h1>{heading}</h1>
+            {polled_view(polled, "Loading both builds…", render)}
+        </section>
     }
 }

@@ -1,18 +1,21 @@
 use super::codearts::CodeArtsOverview;
 use super::servicestage::ServiceStageOverview;
-use super::{polled_view, source_by_id};
+use super::{polled_view, source_by_id, ListControls};
 use crate::api::buildbot::{BuildbotClient, BuilderSummary};
 use crate::components::{BuildTable, EmptyState, LiveIndicator, StatusBadge};
 use crate::config::{Source, SourceKind};
 use crate::hooks::{set_title, use_live, use_polled, WhenIdle};
+use crate::listing::{name_matches, status_matches};
 use leptos::prelude::*;
 use leptos_router::components::A;
-use leptos_router::hooks::use_params_map;
+use leptos_router::hooks::{use_params_map, use_query_map};
 
 /// How many recent builds each builder shows.
 const BUILDS_PER_BUILDER: u32 = 10;
 
-/// `/s/:source`: the overview of one configured source.
+/// `/s/:source`: the overview of one configured source. `?q=` searches names and `?status=`
+/// filters by the latest result; both are read where the list renders, so changing them
+/// filters the data on screen instead of loading it again.
 #[component]
 pub fn SourcePage() -> impl IntoView {
     let params = use_params_map();
@@ -26,6 +29,16 @@ pub fn SourcePage() -> impl IntoView {
             SourceKind::CodeArts => view! { <CodeArtsOverview source/> }.into_any(),
             SourceKind::ServiceStage => view! { <ServiceStageOverview source/> }.into_any(),
         },
+    }
+}
+
+/// What an overview says when the search and filter leave nothing.
+pub(super) fn no_match(what: &'static str) -> impl IntoView {
+    view! {
+        <EmptyState
+            title=format!("No matching {what}")
+            hint="Clear the search or choose another status to see more."
+        />
     }
 }
 
@@ -48,19 +61,27 @@ fn BuildbotOverview(source: Source) -> impl IntoView {
         WhenIdle::PollSlowly,
     );
     let live = use_live(ws_url, vec!["builds/*/*".to_string()], polled);
-    let filter = RwSignal::new(String::new());
+    let query = use_query_map();
     let source_id = source.id.clone();
     let render = move |list: Vec<BuilderSummary>| {
         if list.is_empty() {
             return view! { <EmptyState title="No builders" hint="This master has no builders configured."/> }.into_any();
         }
-        let needle = filter.get().to_lowercase();
+        let q = query.read();
+        let (needle, status) = (
+            q.get_str("q").unwrap_or(""),
+            q.get_str("status").unwrap_or(""),
+        );
         let shown: Vec<_> = list
             .into_iter()
-            .filter(|s| needle.is_empty() || s.builder.name.to_lowercase().contains(&needle))
+            .filter(|s| name_matches(needle, &s.builder.name))
+            .filter(|s| {
+                let recent: Vec<_> = s.builds.iter().map(|b| b.status()).collect();
+                status_matches(status, &recent)
+            })
             .collect();
         if shown.is_empty() {
-            return view! { <EmptyState title="No matching builders" hint="Clear the filter to see all builders."/> }.into_any();
+            return no_match("builders").into_any();
         }
         shown
             .into_iter()
@@ -73,12 +94,7 @@ fn BuildbotOverview(source: Source) -> impl IntoView {
             <div class="page__head">
                 <h1>{source.name.clone()} <span class="muted kind">" Buildbot"</span></h1>
                 <LiveIndicator state=live/>
-                <label class="search">
-                    <span class="sr-only">"Filter builders by name"</span>
-                    <input type="search" placeholder="Filter builders…"
-                        prop:value=move || filter.get()
-                        on:input=move |ev| filter.set(event_target_value(&ev))/>
-                </label>
+                <ListControls status=true search="Search builders"/>
             </div>
             {polled_view(polled, "Loading builders…", render)}
         </section>

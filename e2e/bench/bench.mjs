@@ -1,0 +1,226 @@
+// `make bench`: buildscope's log viewer and Buildbot's own UI side by side, in one Playwright
+// run, same Chromium, same real master, same 1,000,000-line log; plus buildscope on a
+// synthetic (simulator-generated, Buildbot-compatible) 10M-line log to compare memory at 10M
+// with 1M. Prints a table. Started by scripts/bench.sh, which sets the environment below.
+import { chromium } from 'playwright';
+import fs from 'node:fs';
+import path from 'node:path';
+import zlib from 'node:zlib';
+
+const env = process.env;
+const BS = env.BS_URL; // buildscope served by nginx
+const BB_UI = env.BB_UI_URL; // the master's own web UI
+const BB_API = env.BB_API;
+const LOG = JSON.parse(env.BENCH_LOG); // {buildid, builderid, number, step, logid, num_lines}
+const RUNS = +(env.BENCH_RUNS || 3);
+const VIEWPORT = { width: 1280, height: 900 };
+
+async function apiLine(base, logid, n) {
+  const res = await fetch(`${base}/logs/${logid}/contents?offset=${n}&limit=1`);
+  const body = await res.json();
+  return body.logchunks[0].content.replace(/\n$/, '').slice(1).replace(/\x1b\[[0-9;]*m/g, '').trim();
+}
+
+// In the page: a frame sampler (main-thread work per frame: from the first input or scroll
+// event of a frame, or the frame's start, to the task after its rendering update), a DOM
+// node counter, text watchers that time when a text is first painted, and the wasm memory.
+const INIT = () => {
+  const w = window;
+  w.__bench = { frames: [], domMax: 0, sampling: false, marks: {} };
+  let inputAt = null;
+  const onInput = () => { if (inputAt === null) inputAt = performance.now(); };
+  addEventListener('wheel', onInput, { capture: true, passive: true });
+  addEventListener('scroll', onInput, { capture: true, passive: true });
+  const ch = new MessageChannel();
+  let frameAt = 0;
+  ch.port1.onmessage = () => {
+    const b = w.__bench;
+    if (b.sampling) b.frames.push(performance.now() - Math.min(frameAt, inputAt ?? frameAt));
+    inputAt = null;
+  };
+  const tick = () => {
+    frameAt = performance.now();
+    const n = document.getElementsByTagName('*').length;
+    if (n > w.__bench.domMax) w.__bench.domMax = n;
+    ch.port2.postMessage(0);
+    requestAnimationFrame(tick);
+  };
+  requestAnimationFrame(tick);
+  w.__watch = (needle, key) => new Promise((resolve) => {
+    const found = () => {
+      const all = document.body ? document.body.innerText : '';
+      return all.includes(needle);
+    };
+    const done = () => requestAnimationFrame(() => { w.__bench.marks[key] = performance.now(); resolve(w.__bench.marks[key]); });
+    const check = () => { if (found()) { obs.disconnect(); done(); return true; } return false; };
+    const obs = new MutationObserver(() => { check(); });
+    if (!check()) obs.observe(document, { subtree: true, childList: true, characterData: true });
+  });
+  addEventListener('TrunkApplicationStarted', (e) => { w.__wasmMemory = e.detail?.wasm?.memory; });
+};
+
+/** The element that scrolls the log: the one with the most scrollable height. */
+const SCROLLER = () => {
+  let best = null;
+  for (const el of document.querySelectorAll('*')) {
+    const room = el.scrollHeight - el.clientHeight;
+    const style = getComputedStyle(el);
+    if (room > 0 && /(auto|scroll)/.test(style.overflowY) && (!best || room > best.scrollHeight - best.clientHeight)) best = el;
+  }
+  return best;
+};
+
+function p95(xs) {
+  if (!xs.length) return NaN;
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor(0.95 * s.length))];
+}
+
+function median(xs) {
+  const s = xs.filter((x) => Number.isFinite(x)).sort((a, b) => a - b);
+  return s.length ? s[Math.floor(s.length / 2)] : NaN;
+}
+
+async function measure(browser, url, { firstNeedle, lastNeedle, apiMatch }) {
+  const context = await browser.newContext({ viewport: VIEWPORT });
+  const page = await context.newPage();
+  await page.addInitScript(INIT);
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('Performance.enable');
+  const net = { requests: 0, bytes: 0 };
+  page.on('requestfinished', async (r) => {
+    if (!apiMatch.test(r.url())) return;
+    net.requests += 1;
+    try { net.bytes += (await (await r.response()).body()).length; } catch { /* aborted */ }
+  });
+  // 1. Navigation → first log line painted (ms since navigation start).
+  const nav = page.goto(url);
+  await page.waitForFunction(() => window.__watch);
+  const first = await page.evaluate((n) => window.__watch(n, 'first'), firstNeedle);
+  await nav;
+  await page.waitForTimeout(1000);
+  // 2. Jump to the last line (the scrollbar thumb to the bottom) → painted.
+  const jump = await page.evaluate(async ({ needle, scroller }) => {
+    const el = eval(`(${scroller})`)();
+    const t = performance.now();
+    const seen = window.__watch(needle, 'last');
+    el.scrollTop = el.scrollHeight;
+    return (await seen) - t;
+  }, { needle: lastNeedle, scroller: SCROLLER.toString() });
+  await page.waitForTimeout(1000);
+  // 3. Continuous wheel scrolling from the top: frame work p95 and DOM size.
+  await page.evaluate((scroller) => { eval(`(${scroller})`)().scrollTop = 0; }, SCROLLER.toString());
+  await page.waitForTimeout(1500);
+  const box = await page.evaluate((scroller) => {
+    const r = eval(`(${scroller})`)().getBoundingClientRect();
+    return { x: r.x + r.width / 2, y: r.y + r.height / 2 };
+  }, SCROLLER.toString());
+  await page.mouse.move(box.x, box.y);
+  await page.evaluate(() => { window.__bench.frames = []; window.__bench.sampling = true; });
+  const until = Date.now() + 3000;
+  while (Date.now() < until) {
+    await page.mouse.wheel(0, 120);
+    await page.waitForTimeout(16);
+  }
+  const frames = await page.evaluate(() => { window.__bench.sampling = false; return window.__bench.frames; });
+  // 4. Drag the thumb top → bottom in 100 steps, then memory after a GC.
+  await page.evaluate(async (scroller) => {
+    const el = eval(`(${scroller})`)();
+    const frame = () => new Promise((r) => requestAnimationFrame(() => setTimeout(r, 40)));
+    for (let k = 0; k <= 100; k++) {
+      el.scrollTop = (k / 100) * (el.scrollHeight - el.clientHeight);
+      await frame();
+    }
+  }, SCROLLER.toString());
+  await page.waitForTimeout(2000);
+  await cdp.send('HeapProfiler.enable');
+  await cdp.send('HeapProfiler.collectGarbage');
+  await page.waitForTimeout(500);
+  const { metrics } = await cdp.send('Performance.getMetrics');
+  const heap = metrics.find((m) => m.name === 'JSHeapUsedSize').value;
+  const wasm = await page.evaluate(() => window.__wasmMemory?.buffer?.byteLength ?? 0);
+  const domMax = await page.evaluate(() => window.__bench.domMax);
+  await context.close();
+  return { first, jump, p95: p95(frames), frames: frames.length, heap, wasm, memory: heap + wasm, domMax, ...net };
+}
+
+async function runs(browser, label, url, opts) {
+  const all = [];
+  for (let i = 0; i < RUNS; i++) {
+    const r = await measure(browser, url, opts);
+    process.stderr.write(`  ${label} run ${i + 1}: first ${r.first.toFixed(0)} ms, end ${r.jump.toFixed(0)} ms, ` +
+      `p95 ${r.p95.toFixed(1)} ms (${r.frames} frames), mem ${(r.memory / 1048576).toFixed(1)} MB, ` +
+      `DOM ${r.domMax}, ${r.requests} req ${(r.bytes / 1024).toFixed(0)} KB\n`);
+    all.push(r);
+  }
+  const pick = (k) => median(all.map((r) => r[k]));
+  return Object.fromEntries(Object.keys(all[0]).map((k) => [k, pick(k)]));
+}
+
+function gzipSize(files) {
+  return files.reduce((sum, f) => sum + zlib.gzipSync(fs.readFileSync(f), { level: 9 }).length, 0);
+}
+
+function filesIn(dir, re) {
+  return fs.readdirSync(dir).filter((f) => re.test(f)).map((f) => path.join(dir, f));
+}
+
+const browser = await chromium.launch({
+  executablePath: env.CHROMIUM || '/usr/bin/chromium',
+  args: ['--no-sandbox', '--disable-gpu', '--enable-precise-memory-info', '--no-first-run',
+         '--disable-background-networking', '--disable-component-update'],
+});
+
+const firstNeedle = await apiLine(BB_API, LOG.logid, 1);
+const lastNeedle = await apiLine(BB_API, LOG.logid, LOG.num_lines - 1);
+const bbOpts = { firstNeedle, lastNeedle, apiMatch: /\/logs\/\d+\/contents|\/logchunks/ };
+process.stderr.write(`1M log: build ${LOG.buildid}, log ${LOG.logid}, ${LOG.num_lines} lines\n`);
+
+const bsUrl = `${BS}/s/local/builds/${LOG.buildid}/steps/${LOG.step}/logs/stdio`;
+const bbUrl = `${BB_UI}/#/builders/${LOG.builderid}/builds/${LOG.number}/steps/${LOG.step}/logs/stdio`;
+const bs = await runs(browser, 'buildscope', bsUrl, bbOpts);
+const bb = await runs(browser, 'Buildbot UI', bbUrl, bbOpts);
+
+// The synthetic logs (simulator, labelled): the same viewer at 1M and at 10M lines.
+const SYN_API = `${BS}/servicestage/synthetic-buildbot/api/v2`;
+const synOpts = async (logid, lines) => ({
+  firstNeedle: await apiLine(SYN_API, logid, 1),
+  lastNeedle: await apiLine(SYN_API, logid, lines - 1),
+  apiMatch: /\/logs\/\d+\/contents/,
+});
+const syn1 = await runs(browser, 'buildscope, synthetic 1M', `${BS}/s/synthetic/builds/2/steps/1/logs/stdio`, await synOpts(2, 1_000_000));
+const syn10 = await runs(browser, 'buildscope, synthetic 10M', `${BS}/s/synthetic/builds/1/steps/1/logs/stdio`, await synOpts(1, 10_000_000));
+const chromiumVersion = browser.version();
+await browser.close();
+
+const bsBundle = gzipSize(filesIn(env.BS_DIST, /\.(wasm|js|css|html)$/));
+const bbBundle = gzipSize([...filesIn(path.join(env.BB_WWW_STATIC, 'assets'), /\.(js|css)$/),
+  path.join(env.BB_WWW_STATIC, 'index.html')]);
+
+const MB = (b) => `${(b / 1048576).toFixed(1)} MB`;
+const KB = (b) => `${(b / 1024).toFixed(0)} KB`;
+const ms = (x) => `${x.toFixed(0)} ms`;
+const rows = [];
+const ratioRow = (what, a, b, fmt, goal = 0.5) => {
+  const ratio = a / b;
+  rows.push([what, fmt(a), fmt(b), `${ratio.toFixed(2)}×`, `≤ ${goal}× Buildbot`, ratio <= goal ? 'met' : 'NOT met']);
+};
+ratioRow('navigation → first log line painted', bs.first, bb.first, ms);
+ratioRow('jump to the last line → painted', bs.jump, bb.jump, ms);
+ratioRow('JS heap + WASM memory after top → bottom', bs.memory, bb.memory, MB);
+ratioRow('bundle size (gzip -9)', bsBundle, bbBundle, KB);
+rows.push(['p95 frame work, continuous scrolling', `${bs.p95.toFixed(1)} ms`, `${bb.p95.toFixed(1)} ms`, '', '≤ 10 ms', bs.p95 <= 10 ? 'met' : 'NOT met']);
+rows.push(['DOM nodes (max at any time)', `${bs.domMax}`, `${bb.domMax}`, '', '≤ 1,400', bs.domMax <= 1400 ? 'met' : 'NOT met']);
+rows.push(['log requests / bytes (whole run)', `${bs.requests} / ${KB(bs.bytes)}`, `${bb.requests} / ${KB(bb.bytes)}`, '', '', '']);
+const memRatio = syn10.memory / syn1.memory;
+rows.push(['memory 10M / 1M (synthetic logs, simulator)', `${MB(syn10.memory)} / ${MB(syn1.memory)}`, '', `${memRatio.toFixed(2)}×`, '≤ 1.2×', memRatio <= 1.2 ? 'met' : 'NOT met']);
+rows.push(['synthetic 10M: first line / jump to end', `${ms(syn10.first)} / ${ms(syn10.jump)}`, '', '', '', '']);
+if (env.ANSI_MBPS) rows.push(['native ANSI decode (render, coloured / plain)', env.ANSI_MBPS, '', '', '', '']);
+
+const head = ['metric', 'buildscope', 'Buildbot UI', 'ratio', 'goal', 'result'];
+const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => String(r[i]).length)));
+const line = (r) => `| ${r.map((c, i) => String(c).padEnd(widths[i])).join(' | ')} |`;
+console.log(`\nLog viewer benchmark — ${LOG.num_lines.toLocaleString('en')}-line log, median of ${RUNS} runs, Chromium ${chromiumVersion}`);
+console.log(line(head));
+console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
+for (const r of rows) console.log(line(r));
