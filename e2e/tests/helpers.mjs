@@ -46,6 +46,17 @@ export async function latestBuild(builderid) {
   return builds[0];
 }
 
+/** The build, step and log of `builder`'s latest build whose step is named `stepName`. */
+export async function stepLog(builderName, stepName, slug = 'stdio') {
+  const builder = await builderByName(builderName);
+  const build = await latestBuild(builder.builderid);
+  const { steps } = await api(`builds/${build.buildid}/steps`);
+  const step = steps.find((s) => s.name === stepName);
+  const { logs } = await api(`steps/${step.stepid}/logs`);
+  const log = logs.find((l) => l.slug === slug);
+  return { build, step, log, url: `/s/local/builds/${build.buildid}/steps/${step.number}/logs/${slug}` };
+}
+
 /** The first log of `type` (`s`, `t`, `h`) in the latest build of a builder. */
 export async function findLog(builderName, type) {
   const build = await latestBuild((await builderByName(builderName)).builderid);

@@ -4,7 +4,6 @@ import {
   addFault, clearFaults, enterToken, startCodeArtsBuild, startServiceStageBuild,
 } from './sim.mjs';
 import { guardPage } from './helpers.mjs';
-import { enterToken } from './tour.mjs';
 
 test.afterEach(async () => { await clearFaults(); });
 
