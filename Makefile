@@ -1,5 +1,5 @@
 # The two commands of the README: `make demo` runs the dashboard, `make test` runs every test.
-.PHONY: demo test setup build bench clean
+.PHONY: demo test setup build bench clean fuzz
 
 demo:
 	bash scripts/demo.sh
@@ -10,6 +10,10 @@ test:
 # Log viewer vs Buildbot's own UI on a 1M-line log (not part of `make test`).
 bench:
 	bash scripts/bench.sh
+
+# Not part of `make test`: libFuzzer over every decoder and log parser (nightly; FUZZ_SECONDS).
+fuzz:
+	bash scripts/fuzz.sh
 
 setup:
 	bash scripts/setup.sh

@@ -36,7 +36,7 @@ fi
 say "release build (trunk build --release) and the Huawei simulator"
 trunk build --release
 cargo build --release -q -p buildscope-sim
-"$CARGO_TARGET_DIR/release/buildscope-sim" --listen "127.0.0.1:$SIM_PORT" &
+"$CARGO_TARGET_DIR/release/buildscope-sim" --listen "127.0.0.1:$SIM_PORT" --xss-vectors harness/xss-vectors.json &
 SIM_PID=$!
 
 say "nginx: dist/ + /buildbot/, /codearts/ and /servicestage/ proxies"

@@ -46,7 +46,10 @@ say "Buildbot master (temporary, ports $BB_WWW_PORT/$BB_PB_PORT) + forced builds
 BB_SETUP_PID=$!
 
 say "cargo fmt --check, clippy -D warnings (native and wasm32)"
-if cargo fmt --all --check && cargo clippy --workspace --all-targets --locked -q -- -D warnings &&
+# The fuzz crate (fuzz/, its own workspace, nightly) is only format-checked here: rustfmt needs
+# no build. `make fuzz` builds and runs it.
+if cargo fmt --all --check && rustfmt --check --edition 2021 fuzz/src/lib.rs fuzz/fuzz_targets/*.rs &&
+   cargo clippy --workspace --all-targets --locked -q -- -D warnings &&
    cargo clippy --target wasm32-unknown-unknown --all-targets --locked -q -- -D warnings; then
     PASSED=$((PASSED + 1)); echo "lint: 1 passed, 0 failed"
 else
@@ -71,7 +74,8 @@ tail -n 3 "$LOGS/trunk.log"
 if [ "$TRUNK_RC" = 0 ] && [ -f dist/index.html ]; then
     say "e2e: Huawei simulator on 127.0.0.1:$SIM_PORT"
     cargo build --release --locked -q -p buildscope-sim
-    "$CARGO_TARGET_DIR/release/buildscope-sim" --listen "127.0.0.1:$SIM_PORT" --stage-seconds 2 > "$LOGS/sim.log" 2>&1 &
+    "$CARGO_TARGET_DIR/release/buildscope-sim" --listen "127.0.0.1:$SIM_PORT" --stage-seconds 2 \
+        --xss-vectors harness/xss-vectors.json > "$LOGS/sim.log" 2>&1 &
     SIM_PID=$!
     # The e2e suite's sources: the shipped config plus auth modes to exercise.
     cp e2e/config.json dist/config.json

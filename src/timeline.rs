@@ -33,10 +33,12 @@ impl Axis {
         steps: impl IntoIterator<Item = (Option<f64>, Option<f64>)>,
         now: f64,
     ) -> Option<Axis> {
+        let (build_start, build_end) = (finite(build_start), finite(build_end));
         let mut start = build_start;
         let mut end = build_end.or(build_start.map(|_| now));
         for (s, e) in steps {
-            if let Some(s) = s {
+            let e = finite(e);
+            if let Some(s) = finite(s) {
                 start = Some(start.map_or(s, |a| a.min(s)));
                 let stop = e.unwrap_or(now);
                 end = Some(end.map_or(stop, |b| b.max(stop)));
@@ -69,16 +71,17 @@ impl Axis {
         locks_acquired: Option<f64>,
         now: f64,
     ) -> Option<Bar> {
-        let s = started?;
-        let e = complete.unwrap_or(now).max(s);
+        let s = finite(started)?;
+        let e = finite(complete).unwrap_or(now).max(s);
         let left = self.pct(s);
         let right = self.pct(e);
         let mut width = right - left;
         if width < MIN_WIDTH {
             width = MIN_WIDTH.min(100.0 - left).max(0.0);
         }
-        let lock_wait = match locks_acquired {
-            Some(l) if l > s => (self.pct(l.min(e)) - left).clamp(0.0, width),
+        // max/min rather than clamp, which panics when a bound is NaN.
+        let lock_wait = match finite(locks_acquired) {
+            Some(l) if l > s => (self.pct(l.min(e)) - left).max(0.0).min(width),
             _ => 0.0,
         };
         Some(Bar {
@@ -87,6 +90,12 @@ impl Axis {
             lock_wait,
         })
     }
+}
+
+/// A time the axis can use: NaN or infinite (which no decoder should let through, but a
+/// timeline must never panic on) is treated as absent.
+fn finite(t: Option<f64>) -> Option<f64> {
+    t.filter(|t| t.is_finite())
 }
 
 #[cfg(test)]
@@ -151,5 +160,20 @@ mod tests {
         let at_end = axis.bar(Some(210.0), Some(210.0), None, 0.0).unwrap();
         assert!(close(at_end.left + at_end.width, 100.0));
         assert_eq!(Axis::new(None, None, [(None, None)], 0.0), None);
+    }
+
+    #[test]
+    fn non_finite_times_are_ignored_not_fatal() {
+        // Found by `make fuzz` (buildbot_ws): a NaN start with a later lock time made
+        // `clamp(0.0, NaN)` panic, which aborts the whole app in the release build.
+        let nan = f64::NAN;
+        let axis = Axis::new(Some(100.0), Some(200.0), [(Some(nan), Some(150.0))], 0.0).unwrap();
+        assert!(close(axis.start, 100.0) && close(axis.end, 200.0));
+        assert_eq!(axis.bar(Some(nan), Some(150.0), Some(120.0), 0.0), None);
+        let b = axis
+            .bar(Some(110.0), Some(f64::INFINITY), Some(nan), 150.0)
+            .unwrap();
+        assert!(close(b.left, 10.0) && close(b.width, 40.0) && close(b.lock_wait, 0.0));
+        assert_eq!(Axis::new(Some(nan), None, [], 0.0), None);
     }
 }

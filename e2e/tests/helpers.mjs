@@ -46,6 +46,29 @@ export async function latestBuild(builderid) {
   return builds[0];
 }
 
+/** The build, step and log of `builder`'s latest build whose step is named `stepName`. */
+export async function stepLog(builderName, stepName, slug = 'stdio') {
+  const builder = await builderByName(builderName);
+  const build = await latestBuild(builder.builderid);
+  const { steps } = await api(`builds/${build.buildid}/steps`);
+  const step = steps.find((s) => s.name === stepName);
+  const { logs } = await api(`steps/${step.stepid}/logs`);
+  const log = logs.find((l) => l.slug === slug);
+  return { build, step, log, url: `/s/local/builds/${build.buildid}/steps/${step.number}/logs/${slug}` };
+}
+
+/** The first log of `type` (`s`, `t`, `h`) in the latest build of a builder. */
+export async function findLog(builderName, type) {
+  const build = await latestBuild((await builderByName(builderName)).builderid);
+  const { steps } = await api(`builds/${build.buildid}/steps`);
+  for (const step of steps) {
+    const { logs } = await api(`steps/${step.stepid}/logs`);
+    const log = logs.find((l) => l.type === type);
+    if (log) return log;
+  }
+  throw new Error(`no log of type ${type} in ${builderName} build ${build.number}`);
+}
+
 const LABELS = { 0: 'Success', 1: 'Warnings', 2: 'Failure', 3: 'Skipped', 4: 'Exception', 5: 'Retry', 6: 'Cancelled' };
 
 /** The badge text a user should see for a Buildbot build or step entity. */

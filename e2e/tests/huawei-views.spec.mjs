@@ -48,7 +48,7 @@ test('two CodeArts builds compare stage by stage from "Compare with #n"', async 
   const rows = page.locator('tr.compare-row');
   // Stages in `sequence` order, as the build page shows them.
   await expect(rows.locator('.compare__name')).toHaveText(['initial', 'Cache Check', 'Code CheckOut', 'Maven', 'final']);
-  await expect(page.locator('table.compare th')).toHaveText(['Stage', '#2', '#3', 'Change', '']);
+  await expect(page.locator('table.compare th')).toHaveText(['Stage', '#2', '#3', 'Change', 'Notable']); // the last header is named for screen readers only
   // Each side says how its stage ended and how long it ran.
   await expect(rows.filter({ hasText: 'Maven' }).locator('.badge__text')).toHaveText(['Failure', 'Failure']);
   for (const secs of await rows.locator('.compare__secs').all()) await expect(secs).toHaveText(/^\d+s$/);
@@ -71,7 +71,7 @@ test('two ServiceStage builds compare phase by phase from "Compare with previous
 
   const rows = page.locator('tr.compare-row');
   await expect(rows.locator('.compare__name')).toHaveText(['Init', 'Download', 'PreProcess', 'Build', 'Artifact', 'PostProcess']);
-  await expect(page.locator('table.compare th')).toHaveText(['Phase', '#2', '#3', 'Change', '']);
+  await expect(page.locator('table.compare th')).toHaveText(['Phase', '#2', '#3', 'Change', 'Notable']); // the last header is named for screen readers only
   await expect(rows.filter({ hasText: 'Build' }).locator('.badge__text')).toHaveText(['Failure', 'Failure']);
   await expect(rows.filter({ hasText: 'Init' }).locator('.badge__text')).toHaveText(['Success', 'Success']);
   // No times per phase in this API: the page says so instead of inventing them.

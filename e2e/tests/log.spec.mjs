@@ -1,18 +1,7 @@
 // The log viewer against the real master: permalinks on the 200k-line log, search, follow on a
 // running build, ANSI colours, stderr, HTML logs in a sandbox, copy, errors and groups.
 import { test, expect } from '@playwright/test';
-import { api, builderByName, guardPage, latestBuild, startLongRunning } from './helpers.mjs';
-
-/** The build, step and log of `builder`'s latest build whose step is named `stepName`. */
-async function stepLog(builderName, stepName, slug = 'stdio') {
-  const builder = await builderByName(builderName);
-  const build = await latestBuild(builder.builderid);
-  const { steps } = await api(`builds/${build.buildid}/steps`);
-  const step = steps.find((s) => s.name === stepName);
-  const { logs } = await api(`steps/${step.stepid}/logs`);
-  const log = logs.find((l) => l.slug === slug);
-  return { build, step, log, url: `/s/local/builds/${build.buildid}/steps/${step.number}/logs/${slug}` };
-}
+import { api, guardPage, startLongRunning, stepLog } from './helpers.mjs';
 
 /** Line `n` (0-based) as the user should read it: stream prefix and escapes removed. */
 async function lineText(logid, n) {

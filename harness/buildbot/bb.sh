@@ -23,10 +23,11 @@ HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 BB_VERSION=4.3.0
 VENV=${BUILDSCOPE_CACHE:-$HOME/.cache/buildscope}/bb-venv
 ALL_BUILDERS=(linux-build lint-warnings unit-tests-failing exception-builder kitchen-sink
-              long-running cancelled-build biglog grouped-log)
+              long-running cancelled-build biglog grouped-log xss-corpus)
 WAIT_DEFAULT=(linux-build lint-warnings unit-tests-failing exception-builder kitchen-sink
-              cancelled-build grouped-log)
+              cancelled-build grouped-log xss-corpus)
 OWNER="buildscope harness <harness@example.invalid>"
+XSS_VECTORS=$HERE/../xss-vectors.json # shared with the Huawei simulator (sim --xss-vectors)
 
 log() { printf '[bb %s] %s\n' "$(date +%T)" "$*" >&2; }
 die() { log "error: $*"; exit 1; }
@@ -143,11 +144,12 @@ cmd_start() {
     create
     if pid=$(live_pid "$MASTER"); then
         log "master already running (pid $pid)"
-        if ! cmp -s "$HERE/master.cfg" "$MASTER/master.cfg"; then
+        if ! cmp -s "$HERE/master.cfg" "$MASTER/master.cfg" || ! cmp -s "$XSS_VECTORS" "$MASTER/xss-vectors.json"; then
             log "warning: $HERE/master.cfg differs from the running config; run stop + start to apply it"
         fi
     else
         cp "$HERE/master.cfg" "$MASTER/master.cfg"
+        cp "$XSS_VECTORS" "$MASTER/xss-vectors.json"
         printf 'BB_WWW_PORT=%s\nBB_PB_PORT=%s\n' "$BB_WWW_PORT" "$BB_PB_PORT" >"$DIR/ports.env"
         log "starting master (www 127.0.0.1:$BB_WWW_PORT, pb 127.0.0.1:$BB_PB_PORT)"
         (cd "$MASTER" && clean_env "$VENV/bin/buildbot" start "$MASTER") >"$DIR/master-start.log" 2>&1 || {

@@ -3,7 +3,7 @@
 use crate::state::Config;
 
 pub const USAGE: &str = "\
-Usage: buildscope-sim [--listen ADDR] [--token TOKEN] [--stage-seconds N] [--cors]
+Usage: buildscope-sim [--listen ADDR] [--token TOKEN] [--stage-seconds N] [--cors] [--xss-vectors FILE]
 
   --listen ADDR        address to bind (default 127.0.0.1:18090; port 0 = any free port)
   --token TOKEN        require `X-Auth-Token: TOKEN` on every API request
@@ -11,6 +11,8 @@ Usage: buildscope-sim [--listen ADDR] [--token TOKEN] [--stage-seconds N] [--cor
   --stage-seconds N    seconds per build stage/phase, may be fractional (default 3)
   --cors               answer CORS preflights and allow any origin (off by default,
                        like the real services)
+  --xss-vectors FILE   also serve the XSS corpus built from FILE (harness/xss-vectors.json;
+                       fixed ids, see src/xss.rs)
   -h, --help           this text
 
 Control API (never needs a token): GET /__sim/health, GET|POST|DELETE /__sim/faults,
@@ -71,6 +73,10 @@ pub fn parse(args: &[String], env_token: Option<String>) -> Result<Command, Stri
                 config.stage_ms = (secs * 1000.0).round() as i64;
             }
             "--cors" => config.cors = true,
+            "--xss-vectors" => {
+                let corpus = crate::xss::Corpus::load(&value("a file")?)?;
+                config.xss = Some(std::sync::Arc::new(corpus));
+            }
             other => return Err(format!("unknown argument {other:?}")),
         }
         i += 1;

@@ -13,3 +13,4 @@ pub mod servicestage;
 pub mod state;
 pub mod synthetic;
 pub mod timefmt;
+pub mod xss;

@@ -65,6 +65,14 @@ fn route(ctx: &Ctx, req: &Req) -> Reply {
             return reply;
         }
     }
+    if let Some(r) = ctx
+        .cfg
+        .xss
+        .as_ref()
+        .and_then(|c| c.route(&req.method, &segs, now))
+    {
+        return r;
+    }
     match (req.method.as_str(), segs.as_slice()) {
         // CodeArts Build
         ("GET", ["v1", "record", id, "full-stages"]) => ca::full_stages(ctx, req, id, now),
@@ -278,6 +286,7 @@ mod tests {
                 stage_ms: 1000,
                 token: token.map(String::from),
                 cors: false,
+                ..Config::default()
             },
             now_ms(),
         )

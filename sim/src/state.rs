@@ -2,7 +2,8 @@
 
 use crate::faults::Fault;
 use crate::model::{CaBuild, SsBuild, CA_JOBS, SS_JOBS};
-use std::sync::{Mutex, MutexGuard, PoisonError};
+use crate::xss::Corpus;
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 #[derive(Clone, Debug)]
 pub struct Config {
@@ -10,6 +11,8 @@ pub struct Config {
     pub stage_ms: i64,
     pub token: Option<String>,
     pub cors: bool,
+    /// The XSS corpus's extra resources (`--xss-vectors`).
+    pub xss: Option<Arc<Corpus>>,
 }
 
 impl Default for Config {
@@ -18,6 +21,7 @@ impl Default for Config {
             stage_ms: 3000,
             token: None,
             cors: false,
+            xss: None,
         }
     }
 }

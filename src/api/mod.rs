@@ -8,11 +8,13 @@ pub mod huawei;
 
 use crate::config::{Config, ConfigError};
 
-/// Loads `config.json` relative to the page's base URL. Any failure becomes a message for the page.
+/// Loads `/config.json` (the routes are absolute too, so the app is served from the root; no
+/// `<base>` element, so `#fragment` links stay on their page). Any failure becomes a message
+/// for the page.
 pub async fn load_config() -> Result<Config, ConfigError> {
     let endpoint = http::Endpoint::new("config.json", |_| http::ServerError::default());
     let body = endpoint
-        .get_text("config.json")
+        .get_text("/config.json")
         .await
         .map_err(|e| ConfigError(format!("could not load config.json: {e}")))?;
     Config::parse(&body)

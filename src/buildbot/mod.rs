@@ -9,6 +9,7 @@ pub mod ws;
 
 use crate::json::{self, DecodeError, Obj};
 use crate::status::{buildbot_label, Status};
+use crate::timeparse::time_field;
 use serde_json::Value;
 
 #[derive(Debug, Clone, PartialEq)]
@@ -257,8 +258,8 @@ fn build(o: Obj<'_>) -> Result<Build, DecodeError> {
         number: o.i64("number")?,
         results: o.opt_i64("results")?,
         complete: o.opt_bool("complete")?.unwrap_or(false),
-        started_at: o.opt_f64("started_at")?,
-        complete_at: o.opt_f64("complete_at")?,
+        started_at: time_field(&o, "started_at")?,
+        complete_at: time_field(&o, "complete_at")?,
         state_string: o.opt_str("state_string")?.unwrap_or_default(),
         workerid: o.opt_i64("workerid")?,
         properties,
@@ -273,9 +274,9 @@ fn step(o: Obj<'_>) -> Result<Step, DecodeError> {
         name: o.opt_str("name")?.unwrap_or_default(),
         results: o.opt_i64("results")?,
         complete: o.opt_bool("complete")?.unwrap_or(false),
-        started_at: o.opt_f64("started_at")?,
-        complete_at: o.opt_f64("complete_at")?,
-        locks_acquired_at: o.opt_f64("locks_acquired_at")?,
+        started_at: time_field(&o, "started_at")?,
+        complete_at: time_field(&o, "complete_at")?,
+        locks_acquired_at: time_field(&o, "locks_acquired_at")?,
         state_string: o.opt_str("state_string")?.unwrap_or_default(),
         hidden: o.opt_bool("hidden")?.unwrap_or(false),
         urls: o.each("urls", |u| {

@@ -142,6 +142,34 @@ mod tests {
     use crate::testdata::buildbot as fixture;
 
     #[test]
+    fn impossible_times_in_events_are_absent_or_errors() {
+        // Found by `make fuzz` (buildbot_ws): `complete_at: 0` decoded as the epoch (a step
+        // "finished" in 1970), and a `"NaN"` string as a NaN time.
+        let frame = r#"{"k": "steps/1/finished", "m": {"stepid": 1, "number": 0, "name": "x",
+            "buildid": 0, "started_at": 1795318334, "complete": true, "complete_at": 0,
+            "locks_acquired_at": -5, "urls": [], "hidden": false}}"#;
+        let Ok(Frame::Event {
+            entity: Entity::Step(s),
+            ..
+        }) = decode_frame(frame)
+        else {
+            panic!("not a step event");
+        };
+        assert_eq!(
+            (s.started_at, s.complete_at, s.locks_acquired_at),
+            (Some(1_795_318_334.0), None, None)
+        );
+        for bad in ["\"NaN\"", "\"inf\"", "\"1e999\""] {
+            let frame = format!(
+                r#"{{"k": "builds/1/new", "m": {{"buildid": 1, "builderid": 1,
+                "number": 1, "started_at": {bad}}}}}"#
+            );
+            let e = decode_frame(&frame).expect_err(bad);
+            assert_eq!(e.field, "started_at", "{bad}");
+        }
+    }
+
+    #[test]
     fn commands_match_what_the_master_accepts() {
         let recorded: Value = serde_json::from_str(&fixture("ws-control-frames")).unwrap();
         let first = &recorded[0]["msg"];

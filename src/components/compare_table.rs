@@ -40,7 +40,8 @@ pub fn CompareTable(
                     <th scope="col" class="num">{a_label}</th>
                     <th scope="col" class="num">{b_label}</th>
                     <th scope="col" class="num">"Change"</th>
-                    <th scope="col">""</th>
+                    // Named for screen readers (axe: empty-table-header); the chips speak for themselves.
+                    <th scope="col"><span class="sr-only">"Notable"</span></th>
                 </tr>
             </thead>
             <tbody>

@@ -10,7 +10,7 @@ use crate::config::SourceKind;
 use crate::hooks::{set_title, use_live, use_polled, WhenIdle};
 use leptos::prelude::*;
 use leptos_router::components::A;
-use leptos_router::hooks::{use_params_map, use_query_map};
+use leptos_router::hooks::{use_location, use_params_map, use_query_map};
 
 /// `/s/:source/builds/:buildid`: one Buildbot build and its steps.
 #[component]
@@ -61,17 +61,18 @@ fn BuildView(source: Source, buildid: i64) -> impl IntoView {
     let show_hidden = RwSignal::new(false);
     // A `#step-N` link opens at that step: the rows exist only once the data arrived, so the
     // browser's own scroll-to-anchor happened too early; do it once the step is there. A hidden
-    // step is revealed first.
-    let scrolled = StoredValue::new(false);
+    // step is revealed first. The router handles in-page `#step-N` clicks with pushState (no
+    // hashchange, no `:target`), so its hash signal drives this too; each hash is handled once,
+    // so live refreshes do not scroll the page back.
+    let hash = use_location().hash;
+    let handled = StoredValue::new(None::<String>);
     Effect::new(move |_| {
         let Some(d) = polled.data.get() else { return };
-        if scrolled.get_value() {
+        let hash = hash.get();
+        if handled.get_value().as_ref() == Some(&hash) {
             return;
         }
-        scrolled.set_value(true);
-        let hash = web_sys::window()
-            .and_then(|w| w.location().hash().ok())
-            .unwrap_or_default();
+        handled.set_value(Some(hash.clone()));
         let Some(n) = hash
             .strip_prefix("#step-")
             .and_then(|n| n.parse::<i64>().ok())
@@ -82,6 +83,9 @@ fn BuildView(source: Source, buildid: i64) -> impl IntoView {
             show_hidden.set(true);
         }
         request_animation_frame(move || {
+            if let Some(old) = document().query_selector(".step--linked").ok().flatten() {
+                let _ = old.class_list().remove_1("step--linked");
+            }
             if let Some(el) = document().get_element_by_id(&format!("step-{n}")) {
                 el.scroll_into_view();
                 let _ = el.class_list().add_1("step--linked");
@@ -111,11 +115,18 @@ fn build_view(source_id: &str, d: BuildDetail, show_hidden: RwSignal<bool>) -> i
     let reason = b.property("reason");
     let owner = b.property("owner");
     let worker = b.property("workername");
+    // The builder's history is addressed by name when Buildbot's router accepts it.
+    let key = if crate::buildbot::is_identifier(&d.builder.name) {
+        d.builder.name.clone()
+    } else {
+        d.builder.builderid.to_string()
+    };
+    let crumb = d.builder.name.clone();
     view! {
         <nav class="breadcrumbs" aria-label="Breadcrumb">
             <A href=format!("/s/{source_id}")>"Builders"</A>
             <span aria-hidden="true">" / "</span>
-            <span>{d.builder.name.clone()}</span>
+            <A href=format!("/s/{source_id}/builders/{key}")>{crumb}</A>
         </nav>
         <header class="build-head" data-status=b.status().key()>
             <h1>
@@ -125,7 +136,6 @@ fn build_view(source_id: &str, d: BuildDetail, show_hidden: RwSignal<bool>) -> i
             <StatusBadge status=b.status() system_label=b.system_label()/>
             <span class="build-head__state">{b.state_string.clone()}</span>
             {(b.number > 1).then(|| {
-                let key = if crate::buildbot::is_identifier(&d.builder.name) { d.builder.name.clone() } else { d.builder.builderid.to_string() };
                 compare_link(
                     format!("/s/{}/builders/{}/compare/{}/{}", source_id, key, b.number - 1, b.number),
                     format!("Compare with #{}", b.number - 1),

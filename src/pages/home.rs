@@ -37,6 +37,8 @@ pub fn NotFound() -> impl IntoView {
     set_title("Not found · buildscope");
     view! {
         <section class="page">
+            // Every page has a top-level heading (axe: page-has-heading-one).
+            <h1 class="sr-only">"Not found"</h1>
             <EmptyState title="Nothing here" hint="This address does not match any view. Start again from the sources at the top."/>
         </section>
     }

@@ -1,0 +1,54 @@
+// Every page type of the app, each with what shows it has finished rendering: the CSP and
+// accessibility specs walk this same list, so a new page type is added once, here.
+import { expect } from '@playwright/test';
+import { api, builderByName, latestBuild, stepLog } from './helpers.mjs';
+import { CODEARTS_JOBS, SEED_PHASES_BUILD, SEED_RECORD, enterToken } from './sim.mjs';
+
+/**
+ * The tour: `{ name, path, ready(page), after?(page), axeExclude? }`. The token prompt comes before the ServiceStage
+ * pages; its `ready` leaves the token remembered, so later pages load without it.
+ */
+export async function tour() {
+  const kitchen = await builderByName('kitchen-sink');
+  const build = await latestBuild(kitchen.builderid);
+  const { builds } = await api(`builders/${kitchen.builderid}/builds?order=-number&limit=2`);
+  const older = builds[builds.length - 1];
+  const ansiLog = await stepLog('kitchen-sink', 'ansi colours');
+  const htmlLog = await stepLog('linux-build', 'publish', 'report_html');
+  return [
+    { name: 'home', path: '/',
+      ready: (p) => expect(p.getByRole('link', { name: 'Local Buildbot', exact: true })).toBeVisible() },
+    { name: 'source overview', path: '/s/local',
+      ready: (p) => expect(p.locator('section.builder tr.build-row').first()).toBeVisible() },
+    { name: 'builder history', path: '/s/local/builders/kitchen-sink',
+      ready: (p) => expect(p.locator('tr.build-row').first()).toBeVisible() },
+    { name: 'build page', path: `/s/local/builds/${build.buildid}`,
+      ready: (p) => expect(p.locator('.step').first()).toBeVisible() },
+    { name: 'compare', path: `/s/local/builders/kitchen-sink/compare/${older.number}/${build.number}`,
+      ready: (p) => expect(p.locator('tr.compare-row').first()).toBeVisible() },
+    // axe skips the rows (the rest of the viewer is checked): their colours are the ones the
+    // logged program chose (e.g. black on green: contrast 2:1), and the scrolling layer is not
+    // keyboard-focusable (scrollable-region-focusable) — both left to the log viewer's author.
+    { name: 'log viewer', path: ansiLog.url, axeExclude: ['.log-layer'],
+      ready: (p) => expect(p.locator('.log-row:not(.log-row--loading)').first()).toBeVisible() },
+    { name: 'HTML log', path: htmlLog.url,
+      ready: (p) => expect(p.frameLocator('iframe.html-log').locator('h1')).toHaveText('Report') },
+    { name: 'CodeArts jobs', path: '/s/codearts',
+      ready: (p) => expect(p.locator('tr.job-row').first()).toBeVisible() },
+    { name: 'CodeArts job history', path: `/s/codearts/jobs/${CODEARTS_JOBS.failure}`,
+      ready: (p) => expect(p.locator('tr.history-row').first()).toBeVisible() },
+    { name: 'CodeArts compare', path: `/s/codearts/jobs/${CODEARTS_JOBS.failure}/compare/1/2`,
+      ready: (p) => expect(p.locator('tr.compare-row').first()).toBeVisible() },
+    { name: 'CodeArts build', path: `/s/codearts/builds/${SEED_RECORD}`,
+      ready: (p) => expect(p.locator('ol.stages > li.stage').first()).toBeVisible() },
+    { name: 'token prompt', path: '/s/servicestage',
+      ready: (p) => expect(p.locator('form.token-prompt')).toBeVisible(),
+      after: async (p) => { await enterToken(p); await expect(p.locator('form.token-prompt')).toHaveCount(0); } },
+    { name: 'ServiceStage jobs', path: '/s/servicestage',
+      ready: (p) => expect(p.locator('tr.job-row').first()).toBeVisible() },
+    { name: 'ServiceStage build', path: `/s/servicestage/builds/${SEED_PHASES_BUILD}`,
+      ready: (p) => expect(p.locator('li.phase').first()).toBeVisible() },
+    { name: 'not found', path: '/no/such/page',
+      ready: (p) => expect(p.getByText('Nothing here')).toBeVisible() },
+  ];
+}
