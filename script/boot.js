@@ -9,4 +9,7 @@ if (!glue || !wasm) {
   throw new Error('buildscope: index.html lacks the preload links for the app (trunk build changed?)');
 }
 const { default: init } = await import(glue.href);
-await init({ module_or_path: wasm.href });
+const exports = await init({ module_or_path: wasm.href });
+// Same event trunk's own loader sends, so tools (the benchmark reads the wasm memory from it)
+// work either way.
+window.dispatchEvent(new CustomEvent('TrunkApplicationStarted', { detail: { wasm: exports } }));
