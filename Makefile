@@ -1,5 +1,5 @@
 # The two commands of the README: `make demo` runs the dashboard, `make test` runs every test.
-.PHONY: demo test setup build bench clean fuzz
+.PHONY: demo test setup build bench soak clean fuzz
 
 demo:
 	bash scripts/demo.sh
@@ -14,6 +14,10 @@ bench:
 # Not part of `make test`: libFuzzer over every decoder and log parser (nightly; FUZZ_SECONDS).
 fuzz:
 	bash scripts/fuzz.sh
+
+# Follow a log growing at 2,500 lines/s for 10 minutes; memory and frame figures.
+soak:
+	bash scripts/soak.sh
 
 setup:
 	bash scripts/setup.sh

@@ -7,6 +7,7 @@
 //! |---|---|
 //! | 1 | [`TEN_MILLION`] |
 //! | 2 | [`ONE_MILLION`] (same generator, to compare memory at 1M and 10M) |
+//! | 3 | growing by [`GROWTH_PER_SEC`] lines a second from the first request, never complete (`make soak`) |
 //!
 //! Line `i` is computed from `i` (a biglog-like stdio line with ANSI colour, every 100th on
 //! stderr), so any `contents?offset&limit` window costs O(limit) and nothing is stored. The
@@ -23,12 +24,27 @@ const MAX_WINDOW: u64 = 100_000;
 /// A fixed start time, so answers are reproducible.
 const STARTED_AT: i64 = 1_795_300_000;
 
+/// Lines a second the growing log (id 3) gains: above the 2,000 lines/s `make soak` asks for.
+pub const GROWTH_PER_SEC: u64 = 2_500;
+
+/// When the growing log started: the first request that asked about it.
+static GROWTH_START: std::sync::OnceLock<std::time::Instant> = std::sync::OnceLock::new();
+
 fn lines_of(id: i64) -> Option<u64> {
     match id {
         1 => Some(TEN_MILLION),
         2 => Some(ONE_MILLION),
+        3 => {
+            let start = GROWTH_START.get_or_init(std::time::Instant::now);
+            Some((start.elapsed().as_secs_f64() * GROWTH_PER_SEC as f64) as u64)
+        }
         _ => None,
     }
+}
+
+/// Whether the log (and its step and build) is finished.
+fn complete(id: i64) -> bool {
+    id != 3
 }
 
 /// Stored line `i` (with its stream prefix), as the master would return it.
@@ -52,21 +68,24 @@ fn builder() -> Value {
 }
 
 fn build(id: i64) -> Value {
+    let done = complete(id);
     json!({"buildid": id, "builderid": 1, "number": id, "buildrequestid": id, "workerid": 1, "masterid": 1,
-           "started_at": STARTED_AT, "complete_at": STARTED_AT + 600, "complete": true, "results": 0,
+           "started_at": STARTED_AT, "complete_at": done.then_some(STARTED_AT + 600), "complete": done,
+           "results": done.then_some(0),
            "state_string": "synthetic log (simulator)", "locks_duration_s": 0,
            "properties": {"reason": ["synthetic benchmark log", "Force Build Form"], "workername": ["synthetic", "Worker"]}})
 }
 
 fn step(id: i64) -> Value {
-    json!({"stepid": id, "buildid": id, "number": 1, "name": "synthetic log", "results": 0, "complete": true,
-           "started_at": STARTED_AT, "complete_at": STARTED_AT + 600, "locks_acquired_at": STARTED_AT,
+    let done = complete(id);
+    json!({"stepid": id, "buildid": id, "number": 1, "name": "synthetic log", "results": done.then_some(0), "complete": done,
+           "started_at": STARTED_AT, "complete_at": done.then_some(STARTED_AT + 600), "locks_acquired_at": STARTED_AT,
            "state_string": "generated", "hidden": false, "urls": []})
 }
 
 fn log(id: i64, lines: u64) -> Value {
     json!({"logid": id, "stepid": id, "name": "stdio", "slug": "stdio", "num_lines": lines,
-           "complete": true, "type": "s"})
+           "complete": complete(id), "type": "s"})
 }
 
 fn list(key: &str, items: Vec<Value>) -> Reply {
@@ -93,7 +112,7 @@ pub fn route(segs: &[&str], query: &[(String, String)]) -> Option<Reply> {
     Some(match rest {
         ["builders"] => list("builders", vec![builder()]),
         ["builders", "1"] | ["builders", "synthetic-log"] => list("builders", vec![builder()]),
-        ["builders", "1", "builds"] => list("builds", vec![build(2), build(1)]),
+        ["builders", "1", "builds"] => list("builds", vec![build(3), build(2), build(1)]),
         ["builds", id] => match id_ok(id) {
             Some(id) => list("builds", vec![build(id)]),
             None => not_found(&path),
@@ -216,7 +235,14 @@ mod tests {
             body(&get("synthetic-buildbot/api/v2/builds/1/steps"))["steps"][0]["number"],
             1
         );
-        assert_eq!(get("synthetic-buildbot/api/v2/builds/3").status, 404);
+        assert_eq!(get("synthetic-buildbot/api/v2/builds/4").status, 404);
+        // The growing log: running, and it grows.
+        let grow = |p: &str| body(&get(p));
+        assert_eq!(grow("synthetic-buildbot/api/v2/builds/3")["builds"][0]["complete"], false);
+        let a = grow("synthetic-buildbot/api/v2/logs/3")["logs"][0]["num_lines"].as_u64().unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        let b = grow("synthetic-buildbot/api/v2/logs/3")["logs"][0]["num_lines"].as_u64().unwrap();
+        assert!(b > a, "{a} -> {b}");
         assert!(route(&["v1", "record"], &[]).is_none());
     }
 }
