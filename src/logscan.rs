@@ -22,8 +22,11 @@ pub struct Scanner {
     groups: GroupIndex,
     errors: Vec<u64>,
     errors_next: u64,
-    /// Groups and errors are wanted (auto for short logs, or asked for).
+    /// Groups and errors are wanted (auto for short logs, or asked for)...
     index: bool,
+    /// ...up to this line: [`AUTO_SCAN_LINES`] when automatic, so a running log that grows
+    /// long is not read in the background forever; unbounded once the user asks.
+    index_until: u64,
     search: Option<(Matcher, Hits)>,
 }
 
@@ -32,9 +35,24 @@ impl Scanner {
         Self::default()
     }
 
-    /// Start (or keep) indexing groups and errors.
+    /// Start (or keep) indexing groups and errors, over the whole log (the user asked).
     pub fn want_index(&mut self) {
         self.index = true;
+        self.index_until = u64::MAX;
+    }
+
+    /// Index groups and errors of the first [`AUTO_SCAN_LINES`] lines only (a short log
+    /// opening); a later [`Scanner::want_index`] lifts the limit.
+    pub fn auto_index(&mut self) {
+        if !self.index {
+            self.index = true;
+            self.index_until = AUTO_SCAN_LINES;
+        }
+    }
+
+    /// Whether the index stops short of the end (for "errors: N+" displays).
+    pub fn index_limited(&self) -> bool {
+        self.index_until != u64::MAX
     }
 
     pub fn indexing(&self) -> bool {
@@ -81,7 +99,10 @@ impl Scanner {
             }
         };
         if self.index {
-            need(self.groups.next_line().min(self.errors_next));
+            let next = self.groups.next_line().min(self.errors_next);
+            if next < self.index_until {
+                need(next);
+            }
         }
         if let Some((_, hits)) = &self.search {
             need(hits.next_line());
@@ -132,6 +153,25 @@ mod tests {
         raw.iter()
             .map(|l| LogLine::parse(l, &LogType::Stdio))
             .collect()
+    }
+
+    #[test]
+    fn automatic_indexing_stops_at_the_limit_until_asked() {
+        let mut s = Scanner::new();
+        s.auto_index();
+        let total = AUTO_SCAN_LINES * 3;
+        assert_eq!(s.next_needed(total), Some(0));
+        let filler = lines(&["oplain"]);
+        for n in 0..AUTO_SCAN_LINES {
+            s.feed(n, filler.iter());
+        }
+        assert_eq!(
+            s.next_needed(total),
+            None,
+            "a growing log is not read forever"
+        );
+        s.want_index();
+        assert_eq!(s.next_needed(total), Some(AUTO_SCAN_LINES));
     }
 
     #[test]

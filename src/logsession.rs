@@ -126,7 +126,7 @@ impl LogSession {
     pub fn new(client: BuildbotClient, logid: i64, kind: LogType, total: u64) -> LogSession {
         let mut scanner = Scanner::new();
         if total <= crate::logscan::AUTO_SCAN_LINES {
-            scanner.want_index();
+            scanner.auto_index();
         }
         LogSession {
             inner: Rc::new(RefCell::new(Inner {
@@ -221,7 +221,7 @@ impl LogSession {
     pub fn want_index(&self) {
         let started = {
             let mut i = self.inner.borrow_mut();
-            let was = i.scanner.indexing();
+            let was = i.scanner.indexing() && !i.scanner.index_limited();
             i.scanner.want_index();
             !was
         };

@@ -238,10 +238,17 @@ mod tests {
         assert_eq!(get("synthetic-buildbot/api/v2/builds/4").status, 404);
         // The growing log: running, and it grows.
         let grow = |p: &str| body(&get(p));
-        assert_eq!(grow("synthetic-buildbot/api/v2/builds/3")["builds"][0]["complete"], false);
-        let a = grow("synthetic-buildbot/api/v2/logs/3")["logs"][0]["num_lines"].as_u64().unwrap();
+        assert_eq!(
+            grow("synthetic-buildbot/api/v2/builds/3")["builds"][0]["complete"],
+            false
+        );
+        let a = grow("synthetic-buildbot/api/v2/logs/3")["logs"][0]["num_lines"]
+            .as_u64()
+            .unwrap();
         std::thread::sleep(std::time::Duration::from_millis(20));
-        let b = grow("synthetic-buildbot/api/v2/logs/3")["logs"][0]["num_lines"].as_u64().unwrap();
+        let b = grow("synthetic-buildbot/api/v2/logs/3")["logs"][0]["num_lines"]
+            .as_u64()
+            .unwrap();
         assert!(b > a, "{a} -> {b}");
         assert!(route(&["v1", "record"], &[]).is_none());
     }
