@@ -156,6 +156,8 @@ test('ANSI colours render with the palette colours and no escape byte reaches th
   const { url } = await stepLog('kitchen-sink', 'ansi colours');
   await page.goto(url);
   await expect(page.locator('.log-row').first()).toBeVisible();
+  // Rows are re-rendered once the background scan marks error lines: let it finish first.
+  await expect(page.locator('.error-count')).toHaveText(/^\d+$/);
   // Force the dark palette so the expected colours are fixed.
   while ((await page.locator('.log').getAttribute('data-palette')) !== 'dark') {
     await page.getByTitle('Log colours: auto, dark, light').click();
@@ -164,17 +166,17 @@ test('ANSI colours render with the palette colours and no escape byte reaches th
     .evaluate((el) => getComputedStyle(el).color);
   const background = (text) => page.locator('.log-row .lt span', { hasText: new RegExp(`^${text}$`) }).first()
     .evaluate((el) => getComputedStyle(el).backgroundColor);
-  expect(await colour('red')).toBe('rgb(255, 123, 114)');
-  expect(await colour('green')).toBe('rgb(63, 185, 80)');
-  expect(await colour('bright-red')).toBe('rgb(255, 161, 152)');
-  expect(await colour('256-colour orange')).toBe('rgb(255, 135, 0)');
-  expect(await colour('truecolor pink')).toBe('rgb(255, 105, 180)');
-  expect(await background('truecolor bg')).toBe('rgb(0, 0, 128)');
-  expect(await background('black-on-green')).toBe('rgb(63, 185, 80)');
+  await expect.poll(() => colour('red')).toBe('rgb(255, 123, 114)');
+  await expect.poll(() => colour('green')).toBe('rgb(63, 185, 80)');
+  await expect.poll(() => colour('bright-red')).toBe('rgb(255, 161, 152)');
+  await expect.poll(() => colour('256-colour orange')).toBe('rgb(255, 135, 0)');
+  await expect.poll(() => colour('truecolor pink')).toBe('rgb(255, 105, 180)');
+  await expect.poll(() => background('truecolor bg')).toBe('rgb(0, 0, 128)');
+  await expect.poll(() => background('black-on-green')).toBe('rgb(63, 185, 80)');
   const bold = page.locator('.log-row .lt span', { hasText: /^bold$/ }).first();
-  expect(await bold.evaluate((el) => getComputedStyle(el).fontWeight)).toBe('700');
+  await expect.poll(() => bold.evaluate((el) => getComputedStyle(el).fontWeight)).toBe('700');
   const underline = page.locator('.log-row .lt span', { hasText: /^underline$/ }).first();
-  expect(await underline.evaluate((el) => getComputedStyle(el).textDecorationLine)).toBe('underline');
+  await expect.poll(() => underline.evaluate((el) => getComputedStyle(el).textDecorationLine)).toBe('underline');
   // `\r` overwrites: the progress line shows its final state only (Buildbot splits on \r,
   // so each state is its own stored line; each shows once).
   await expect(page.locator('.log-row .lt').filter({ hasText: /^progress 100%$/ })).toHaveCount(1);
@@ -193,7 +195,7 @@ test('stderr lines are styled apart and lose their stream prefix', async ({ page
   await expect(err.first().locator('.lt')).toHaveText('err 1: note: from stderr');
   await expect(page.locator('.log-row.s-o .lt').first()).toHaveText('out 1: compiling unit_1.c');
   const bg = (loc) => loc.evaluate((el) => getComputedStyle(el).backgroundColor);
-  expect(await bg(err.first())).not.toBe(await bg(page.locator('.log-row.s-o').first()));
+  await expect.poll(async () => (await bg(err.first())) !== (await bg(page.locator('.log-row.s-o').first()))).toBe(true);
   // Header lines are dimmed and unprefixed too.
   await expect(page.locator('.log-row.s-h').first().locator('.lt')).not.toHaveText(/^h/);
   await guard.check();
