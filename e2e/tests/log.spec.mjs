@@ -141,7 +141,14 @@ test('a running log follows new lines at the bottom and pauses when scrolled up'
   await page.locator('.log-scroll').hover();
   await page.mouse.wheel(0, -2000);
   await expect(follow).toHaveAttribute('aria-pressed', 'false');
-  const top = await page.locator('.log-scroll').getAttribute('data-top');
+  // Wheel scrolling is animated: read the position once it has come to rest.
+  let top = null;
+  await expect.poll(async () => {
+    const now = await page.locator('.log-scroll').getAttribute('data-top');
+    const settled = now === top;
+    top = now;
+    return settled;
+  }, { intervals: [300] }).toBe(true);
   await expect.poll(async () => +(await page.locator('.log-scroll').getAttribute('data-rows')), { timeout: 30_000 })
     .toBeGreaterThan(+rows);
   expect(await page.locator('.log-scroll').getAttribute('data-top')).toBe(top);

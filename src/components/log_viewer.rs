@@ -186,11 +186,18 @@ pub fn LogViewer(
     });
 
     let scroller = NodeRef::<Div>::new();
+    let spacer = NodeRef::<Div>::new();
     let programmatic = StoredValue::new(None::<i32>);
-    // top → scrollbar.
+    // top → scrollbar. The spacer gets its new height first, here: if the scroll position
+    // were set while the spacer still had its old height (a growing log being followed), the
+    // browser would clamp it and the clamped scroll would read as the user scrolling away.
     Effect::new(move |_| {
         let g = geom.get();
         let want = g.scroll_for(top.get()).round() as i32;
+        if let Some(sp) = spacer.get() {
+            let _ = web_sys::HtmlElement::style(&sp)
+                .set_property("height", &format!("{}px", g.spacer_px()));
+        }
         if let Some(el) = scroller.get() {
             if (el.scroll_top() - want).abs() >= 1 {
                 programmatic.set_value(Some(want));
@@ -748,7 +755,7 @@ pub fn LogViewer(
             <div node_ref=scroller class="log-scroll" tabindex="0" role="log" aria-label="Log lines"
                 on:scroll=on_scroll on:wheel=on_wheel on:keydown=on_key
                 data-rows=move || geom.get().rows data-top=move || format!("{:.2}", top.get())>
-                <div class="log-spacer" style:height=move || format!("{}px", geom.get().spacer_px())>
+                <div node_ref=spacer class="log-spacer" style:height=move || format!("{}px", geom.get().spacer_px())>
                     <div class="log-layer" style:height=move || format!("{}px", viewport_px.get())>
                         <div class="log-rows" style:transform=translate>
                             <For each=row_items key=|k| *k children=render_row/>
