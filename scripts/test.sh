@@ -8,10 +8,25 @@ source "$(dirname "$0")/env.sh"
 cd "$ROOT"
 bash scripts/setup.sh || { echo "setup failed"; echo "0 passed, 1 failed"; exit 1; }
 
-BB_WWW_PORT=${E2E_BB_PORT:-18010}
-BB_PB_PORT=${E2E_BB_PB_PORT:-19989}
-WEB_PORT=${E2E_WEB_PORT:-18080}
-SIM_PORT=${E2E_SIM_PORT:-18090}
+# A port another process already listens on would make the tests talk to that process (a
+# second `make test`, a demo): a busy default is replaced by a free port, a busy port that was
+# asked for is an error.
+port_busy() { python3 -c 'import socket,sys; s=socket.socket(); s.settimeout(0.5); sys.exit(0 if s.connect_ex(("127.0.0.1",int(sys.argv[1])))==0 else 1)' "$1"; }
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+pick_port() { # ASKED DEFAULT NAME
+    if [ -n "$1" ]; then
+        port_busy "$1" && { echo "$3 port $1 is already in use" >&2; echo "0 passed, 1 failed" >&2; exit 1; }
+        echo "$1"
+    elif port_busy "$2"; then
+        local p; p=$(free_port); echo "note: $3 port $2 is in use; using $p" >&2; echo "$p"
+    else
+        echo "$2"
+    fi
+}
+BB_WWW_PORT=$(pick_port "${E2E_BB_PORT:-}" 18010 "Buildbot www") || exit 1
+BB_PB_PORT=$(pick_port "${E2E_BB_PB_PORT:-}" 19989 "Buildbot PB") || exit 1
+WEB_PORT=$(pick_port "${E2E_WEB_PORT:-}" 18080 "nginx") || exit 1
+SIM_PORT=$(pick_port "${E2E_SIM_PORT:-}" 18090 "simulator") || exit 1
 # The simulator checks X-Auth-Token: nginx injects it for CodeArts ("auth": "proxy"), the user
 # types it for ServiceStage ("auth": "token"); e2e/config.json says which.
 export SIM_TOKEN=${SIM_TOKEN:-e2e-sim-token}
@@ -90,7 +105,16 @@ if [ "$TRUNK_RC" = 0 ] && [ -f dist/index.html ]; then
     export E2E_BASE_URL="http://127.0.0.1:$WEB_PORT" BB_API="http://127.0.0.1:$BB_WWW_PORT/api/v2"
     export SIM_URL="http://127.0.0.1:$SIM_PORT"
     PLAYWRIGHT_JSON_OUTPUT_NAME="$LOGS/e2e.json" npx playwright test -c e2e/playwright.config.mjs --reporter=list,json
-    [ $? = 0 ] || layer_failed e2e
+    if [ $? != 0 ]; then
+        layer_failed e2e
+        # What the servers said, so a failure on a machine nobody can log into can be read.
+        say "e2e failed: server state"
+        curl -s -o /dev/null -w "Buildbot API: HTTP %{http_code} in %{time_total}s\n" -m 10 "$BB_API/builders" ||
+            echo "Buildbot API: no answer on $BB_API"
+        bash harness/buildbot/bb.sh status "$WORK/bb" 2>&1 | tail -n 4
+        echo "-- master twistd.log (last 30 lines)"; tail -n 30 "$WORK/bb/master/twistd.log" 2>/dev/null | cut -c1-300
+        echo "-- nginx error.log (last 10 lines)"; tail -n 10 "$WORK/nginx/error.log" 2>/dev/null | cut -c1-300
+    fi
     read -r p f < <(node -e 'try { const s = require(process.argv[1]).stats; console.log(s.expected + s.flaky, s.unexpected) } catch (e) { console.log(0, 1) }' "$LOGS/e2e.json")
     PASSED=$((PASSED + p)); FAILED=$((FAILED + f))
     echo "e2e: $p passed, $f failed"
