@@ -47,7 +47,13 @@ pub struct Source {
     pub auth: AuthMode,
     /// CodeArts: the project whose jobs the overview lists.
     pub project_id: Option<String>,
+    /// How long one request may go unanswered before it counts as failed (`timeout_s`,
+    /// 1–120 s, default 15): a hung server is reported instead of spinning forever.
+    pub timeout_ms: u32,
 }
+
+/// The request timeout when a source does not set `timeout_s`.
+pub const DEFAULT_TIMEOUT_MS: u32 = 15_000;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Config {
@@ -155,6 +161,17 @@ fn parse_source(o: Obj<'_>) -> Result<Source, DecodeError> {
         }
     };
     let project_id = o.opt_str("project_id")?.filter(|p| !p.is_empty());
+    let timeout_ms = match o.opt_f64("timeout_s")? {
+        None => DEFAULT_TIMEOUT_MS,
+        Some(s) if (1.0..=120.0).contains(&s) => (s * 1000.0) as u32,
+        Some(s) => {
+            return Err(invalid(
+                &o,
+                "timeout_s",
+                format!("{s} is not between 1 and 120 seconds"),
+            ))
+        }
+    };
     if kind == SourceKind::CodeArts && project_id.is_none() {
         return Err(invalid(
             &o,
@@ -169,6 +186,7 @@ fn parse_source(o: Obj<'_>) -> Result<Source, DecodeError> {
         url,
         auth,
         project_id,
+        timeout_ms,
     })
 }
 
@@ -216,6 +234,12 @@ mod tests {
         assert_eq!(c.sources[0].name, "a");
         assert_eq!(c.sources[0].url, "https://ci.example/bb/");
         assert_eq!(c.sources[0].auth, AuthMode::None);
+        assert_eq!(c.sources[0].timeout_ms, DEFAULT_TIMEOUT_MS);
+        let slow = Config::parse(
+            r#"{"sources":[{"id":"a","kind":"buildbot","url":"/b","timeout_s":2.5}]}"#,
+        )
+        .unwrap();
+        assert_eq!(slow.sources[0].timeout_ms, 2_500);
         let t = Config::parse(
             r#"{"sources":[{"id":"c","kind":"codearts","url":"/codearts","auth":"token","project_id":"p1"},
                            {"id":"s","kind":"servicestage","url":"/ss","auth":"proxy"}]}"#,
@@ -252,6 +276,10 @@ mod tests {
             (
                 r#"{"sources":[{"id":"a b","kind":"buildbot","url":"/b"}]}"#,
                 "must be letters",
+            ),
+            (
+                r#"{"sources":[{"id":"a","kind":"buildbot","url":"/b","timeout_s":0}]}"#,
+                "sources[0].timeout_s",
             ),
             (
                 r#"{"sources":[{"id":"a","kind":"buildbot","url":"/b"},{"id":"a","kind":"buildbot","url":"/c"}]}"#,

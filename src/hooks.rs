@@ -102,9 +102,26 @@ pub fn next_delay_ms(active: bool, failures: u32, idle: WhenIdle) -> Option<u32>
 }
 
 /// Loads with `fetch` now, then again on a schedule (see [`next_delay_ms`]), pausing while the
-/// tab is hidden. One request at a time, in order, so older data never replaces newer; the
-/// loop and its in-flight request are aborted when the owning view is dropped.
+/// tab is hidden. One request at a time, in order, so a slow response never overtakes a newer
+/// one; the loop and its in-flight request are aborted when the owning view is dropped.
 pub fn use_polled<T, F, Fut>(fetch: F, is_active: fn(&T) -> bool, idle: WhenIdle) -> Polled<T>
+where
+    T: Clone + Send + Sync + 'static,
+    F: Fn() -> Fut + 'static,
+    Fut: Future<Output = Result<T, ApiError>> + 'static,
+{
+    use_polled_fresh(fetch, is_active, idle, |_, new| new)
+}
+
+/// [`use_polled`] for build data: `fresher(shown, answer)` decides what to show, so an answer
+/// that is behind what is on screen (a lagging replica or cache; see `freshness.rs`) does not
+/// move the view back in time.
+pub fn use_polled_fresh<T, F, Fut>(
+    fetch: F,
+    is_active: fn(&T) -> bool,
+    idle: WhenIdle,
+    fresher: fn(&T, T) -> T,
+) -> Polled<T>
 where
     T: Clone + Send + Sync + 'static,
     F: Fn() -> Fut + 'static,
@@ -123,6 +140,10 @@ where
             let active = match fetch().await {
                 Ok(v) => {
                     failures = 0;
+                    let v = match data.try_get_untracked().flatten() {
+                        Some(shown) => fresher(&shown, v),
+                        None => v,
+                    };
                     let active = is_active(&v);
                     let _ = data.try_set(Some(v));
                     let _ = error.try_set(None);

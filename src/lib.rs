@@ -9,6 +9,7 @@ pub mod codearts;
 pub mod compare;
 pub mod config;
 pub mod error;
+pub mod freshness;
 pub mod json;
 pub mod links;
 pub mod listing;

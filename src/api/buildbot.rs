@@ -5,6 +5,7 @@ use crate::buildbot::paths::{self, BuildFilter, BuildRef, BuilderRef, LogRef, St
 use crate::buildbot::{self, Build, Builder, Log, LogChunk, Step};
 use crate::config::Source;
 use crate::error::ApiError;
+use crate::freshness::{keep_newer, merge_items, Progress};
 use futures::future::join_all;
 use futures::StreamExt;
 
@@ -37,6 +38,56 @@ pub struct BuildDetail {
     pub steps: Vec<Step>,
     /// The logs of every step (one request per step, concurrently), for the step links.
     pub logs: Vec<Log>,
+}
+
+fn build_progress(b: &Build) -> Progress {
+    Progress::of(&b.status(), [], 0)
+}
+
+impl BuildDetail {
+    /// The build, its steps, and its logs' lengths (see `freshness.rs`).
+    pub fn progress(&self) -> Progress {
+        let steps: Vec<_> = self.steps.iter().map(Step::status).collect();
+        let lines = self.logs.iter().map(|l| l.num_lines).sum();
+        Progress::of(&self.build.status(), &steps, lines)
+    }
+
+    /// What to show when `new` arrives while `self` is on screen.
+    pub fn fresher(shown: &Self, new: Self) -> Self {
+        keep_newer(shown, new, Self::progress)
+    }
+}
+
+impl StepLogs {
+    pub fn fresher(shown: &Self, new: Self) -> Self {
+        keep_newer(shown, new, |d| {
+            let logs: u64 = d.logs.iter().map(|l| l.num_lines).sum();
+            let mut p = Progress::of(&d.step.status(), [], logs);
+            // The build around the step counts too (its header shows the build's status).
+            p.parts = d.detail.progress().whole.into();
+            p
+        })
+    }
+}
+
+/// Builds listed by id: each build that is behind the one on screen keeps the one on screen.
+pub fn fresher_builds(shown: &[Build], new: Vec<Build>) -> Vec<Build> {
+    merge_items(shown, new, |b| b.buildid, build_progress)
+}
+
+/// The overview, builder by builder.
+pub fn fresher_overview(shown: &[BuilderSummary], new: Vec<BuilderSummary>) -> Vec<BuilderSummary> {
+    new.into_iter()
+        .map(|mut n| {
+            if let Some(o) = shown
+                .iter()
+                .find(|o| o.builder.builderid == n.builder.builderid)
+            {
+                n.builds = fresher_builds(&o.builds, n.builds);
+            }
+            n
+        })
+        .collect()
 }
 
 fn parse_error(body: &str) -> ServerError {

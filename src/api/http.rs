@@ -13,8 +13,7 @@ use std::cell::Cell;
 use std::rc::Rc;
 use web_sys::AbortController;
 
-/// How long one attempt may take before it is aborted.
-pub const REQUEST_TIMEOUT_MS: u32 = 15_000;
+use crate::config::DEFAULT_TIMEOUT_MS;
 /// Backoff before each retry of a transient failure; the length is the number of retries.
 const RETRY_BACKOFF_MS: [u32; 2] = [400, 1_500];
 
@@ -25,6 +24,8 @@ pub struct Endpoint {
     pub source: String,
     source_id: String,
     auth: AuthMode,
+    /// How long one attempt may take before it is aborted.
+    timeout_ms: u32,
     parse_error: fn(&str) -> ServerError,
     envelope_error: fn(&str) -> Option<ServerError>,
 }
@@ -57,6 +58,7 @@ impl Endpoint {
             source: source.into(),
             source_id: String::new(),
             auth: AuthMode::None,
+            timeout_ms: DEFAULT_TIMEOUT_MS,
             parse_error,
             envelope_error: no_envelope_error,
         }
@@ -68,6 +70,7 @@ impl Endpoint {
             source: source.name.clone(),
             source_id: source.id.clone(),
             auth: source.auth.clone(),
+            timeout_ms: source.timeout_ms,
             parse_error,
             envelope_error: no_envelope_error,
         }
@@ -90,13 +93,19 @@ impl Endpoint {
         decode(&body).map_err(|e| ApiError::decode(&self.source, url, e))
     }
 
-    /// GET `url` as text, retrying transient failures with backoff.
+    /// GET `url` as text, retrying transient failures with backoff. A timed-out attempt is not
+    /// retried here: the user has already waited the whole timeout, so they hear of it now and
+    /// the view's own backoff tries again.
     pub async fn get_text(&self, url: &str) -> Result<String, ApiError> {
         let mut attempt = 0;
         loop {
             match self.attempt(url).await {
                 Ok(body) => return Ok(body),
-                Err(e) if e.is_transient() && attempt < RETRY_BACKOFF_MS.len() => {
+                Err(e)
+                    if e.is_transient()
+                        && e.kind != ErrorKind::Timeout
+                        && attempt < RETRY_BACKOFF_MS.len() =>
+                {
                     TimeoutFuture::new(RETRY_BACKOFF_MS[attempt]).await;
                     attempt += 1;
                 }
@@ -114,7 +123,7 @@ impl Endpoint {
         let timed_out = Rc::new(Cell::new(false));
         let _timer = controller.clone().map(|c| {
             let flag = timed_out.clone();
-            Timeout::new(REQUEST_TIMEOUT_MS, move || {
+            Timeout::new(self.timeout_ms, move || {
                 flag.set(true);
                 c.abort();
             })
@@ -141,7 +150,7 @@ impl Endpoint {
                         ErrorKind::Timeout,
                         &self.source,
                         url,
-                        format!("no answer within {} s", REQUEST_TIMEOUT_MS / 1000),
+                        format!("no answer within {} s", f64::from(self.timeout_ms) / 1000.0),
                     )
                 } else {
                     ApiError::new(ErrorKind::Network, &self.source, url, network_message(&e))

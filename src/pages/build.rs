@@ -7,7 +7,7 @@ use crate::components::{
 };
 use crate::config::Source;
 use crate::config::SourceKind;
-use crate::hooks::{set_title, use_live, use_polled, WhenIdle};
+use crate::hooks::{set_title, use_live, use_polled_fresh, WhenIdle};
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_location, use_params_map, use_query_map};
@@ -38,7 +38,7 @@ pub fn BuildPage() -> impl IntoView {
 fn BuildView(source: Source, buildid: i64) -> impl IntoView {
     let client = BuildbotClient::new(&source);
     let ws_url = client.ws_url();
-    let polled = use_polled(
+    let polled = use_polled_fresh(
         move || {
             let c = client.clone();
             async move { c.build_detail(buildid).await }
@@ -47,6 +47,7 @@ fn BuildView(source: Source, buildid: i64) -> impl IntoView {
             d.build.status().is_active() || d.steps.iter().any(|s| s.status().is_active())
         },
         WhenIdle::Stop,
+        BuildDetail::fresher,
     );
     let live = use_live(
         ws_url,

@@ -3,12 +3,12 @@
 //! reload and back/forward.
 
 use super::{pager, polled_view, query_pairs, source_by_id, ListControls};
-use crate::api::buildbot::BuildbotClient;
+use crate::api::buildbot::{fresher_builds, BuildbotClient};
 use crate::buildbot::paths::{BuildFilter, BuilderRef};
 use crate::buildbot::{Build, Builder};
 use crate::components::{BuildTable, EmptyState, LiveIndicator};
 use crate::config::Source;
-use crate::hooks::{set_title, use_live, use_polled, WhenIdle};
+use crate::hooks::{set_title, use_live, use_polled_fresh, WhenIdle};
 use crate::listing::Paging;
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -55,7 +55,7 @@ fn BuilderHistory(
         Err(_) => BuilderRef::Name(builder.clone()),
     };
     let filter = BuildFilter::from_key(&status);
-    let polled = use_polled(
+    let polled = use_polled_fresh(
         move || {
             let (c, b) = (client.clone(), builder_ref.clone());
             async move {
@@ -71,6 +71,10 @@ fn BuilderHistory(
         },
         |h: &HistoryPage| h.builds.iter().any(|b| b.status().is_active()),
         WhenIdle::PollSlowly,
+        |shown: &HistoryPage, mut new: HistoryPage| {
+            new.builds = fresher_builds(&shown.builds, new.builds);
+            new
+        },
     );
     let live = use_live(ws_url, vec!["builds/*/*".to_string()], polled);
     let sid = source.id.clone();

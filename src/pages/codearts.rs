@@ -10,7 +10,8 @@ use crate::components::{
 };
 use crate::config::Source;
 use crate::error::ApiError;
-use crate::hooks::{set_title, use_polled, WhenIdle};
+use crate::freshness::{keep_newer, Progress};
+use crate::hooks::{set_title, use_polled, use_polled_fresh, WhenIdle};
 use crate::listing::{self, name_matches, status_matches, Paging};
 use crate::status::Status;
 use crate::timefmt::format_duration;
@@ -208,7 +209,7 @@ impl CodeArtsBuildData {
 pub fn CodeArtsBuild(source: Source, record_id: String, job: Option<String>) -> impl IntoView {
     let client = CodeArtsClient::new(&source);
     let id = record_id.clone();
-    let polled = use_polled(
+    let polled = use_polled_fresh(
         move || {
             let (c, id) = (client.clone(), id.clone());
             async move {
@@ -224,6 +225,11 @@ pub fn CodeArtsBuild(source: Source, record_id: String, job: Option<String>) -> 
             d.status().is_active() || d.stages.iter().any(|s| s.status.is_active())
         },
         WhenIdle::Stop,
+        |shown, new| {
+            keep_newer(shown, new, |d: &CodeArtsBuildData| {
+                Progress::of(&d.status(), d.stages.iter().map(|s| &s.status), 0)
+            })
+        },
     );
     Effect::new(move |_| {
         if let Some(d) = polled.data.get() {

@@ -9,7 +9,7 @@ use crate::buildbot::ws::{Entity, Frame};
 use crate::buildbot::{Log, LogType};
 use crate::components::{EmptyState, ErrorPanel, Loading, LogViewer, StatusBadge};
 use crate::config::{Source, SourceKind};
-use crate::hooks::{set_title, use_polled, WhenIdle};
+use crate::hooks::{set_title, use_polled_fresh, WhenIdle};
 use crate::logsession::LogSession;
 use crate::logtext::parse_line_anchor;
 use leptos::prelude::*;
@@ -48,13 +48,14 @@ pub fn LogPage() -> impl IntoView {
 fn StepLogView(source: Source, buildid: i64, step: i64, slug: String) -> impl IntoView {
     let client = BuildbotClient::new(&source);
     let c = client.clone();
-    let polled = use_polled(
+    let polled = use_polled_fresh(
         move || {
             let c = c.clone();
             async move { c.step_logs(buildid, step).await }
         },
         |d: &StepLogs| d.step.status().is_active() || d.logs.iter().any(|l| !l.complete),
         WhenIdle::Stop,
+        StepLogs::fresher,
     );
     let source_id = source.id.clone();
     Effect::new(move |_| {

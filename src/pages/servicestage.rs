@@ -9,7 +9,8 @@ use crate::components::{
 };
 use crate::config::Source;
 use crate::error::ApiError;
-use crate::hooks::{set_title, use_polled, WhenIdle};
+use crate::freshness::{keep_newer, Progress};
+use crate::hooks::{set_title, use_polled, use_polled_fresh, WhenIdle};
 use crate::links::percent_encode;
 use crate::listing::{self, name_matches};
 use crate::servicestage::{system_label, Build, BuildList, JobList, Phase};
@@ -158,7 +159,7 @@ impl ServiceStageBuildData {
 pub fn ServiceStageBuild(source: Source, build_id: String) -> impl IntoView {
     let client = ServiceStageClient::new(&source);
     let id = build_id.clone();
-    let polled = use_polled(
+    let polled = use_polled_fresh(
         move || {
             let (c, id) = (client.clone(), id.clone());
             async move {
@@ -173,6 +174,11 @@ pub fn ServiceStageBuild(source: Source, build_id: String) -> impl IntoView {
             d.status().is_active() || d.phases.iter().any(|p| p.status.is_active())
         },
         WhenIdle::Stop,
+        |shown, new| {
+            keep_newer(shown, new, |d: &ServiceStageBuildData| {
+                Progress::of(&d.status(), d.phases.iter().map(|p| &p.status), 0)
+            })
+        },
     );
     // The previous build is the next one in the job's list, which is read once the build names
     // its job (and again only if that changes, not on every poll).

@@ -1,10 +1,10 @@
 use super::codearts::CodeArtsOverview;
 use super::servicestage::ServiceStageOverview;
 use super::{polled_view, source_by_id, ListControls};
-use crate::api::buildbot::{BuildbotClient, BuilderSummary};
+use crate::api::buildbot::{fresher_overview, BuildbotClient, BuilderSummary};
 use crate::components::{BuildTable, EmptyState, LiveIndicator, StatusBadge};
 use crate::config::{Source, SourceKind};
-use crate::hooks::{set_title, use_live, use_polled, WhenIdle};
+use crate::hooks::{set_title, use_live, use_polled_fresh, WhenIdle};
 use crate::listing::{name_matches, status_matches};
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -52,13 +52,14 @@ fn BuildbotOverview(source: Source) -> impl IntoView {
     set_title(&format!("{} · buildscope", source.name));
     let client = BuildbotClient::new(&source);
     let ws_url = client.ws_url();
-    let polled = use_polled(
+    let polled = use_polled_fresh(
         move || {
             let c = client.clone();
             async move { c.overview(BUILDS_PER_BUILDER).await }
         },
         |list: &Vec<BuilderSummary>| any_active(list),
         WhenIdle::PollSlowly,
+        |shown: &Vec<BuilderSummary>, new| fresher_overview(shown, new),
     );
     let live = use_live(ws_url, vec!["builds/*/*".to_string()], polled);
     let query = use_query_map();
