@@ -104,6 +104,7 @@ if [ "$TRUNK_RC" = 0 ] && [ -f dist/index.html ]; then
     bash harness/buildbot/bb.sh wait "$WORK/bb" 2>&1 | tail -n 12
     export E2E_BASE_URL="http://127.0.0.1:$WEB_PORT" BB_API="http://127.0.0.1:$BB_WWW_PORT/api/v2"
     export SIM_URL="http://127.0.0.1:$SIM_PORT"
+    export FAULT_MATRIX_OUT="$LOGS/fault-matrix.txt"
     PLAYWRIGHT_JSON_OUTPUT_NAME="$LOGS/e2e.json" npx playwright test -c e2e/playwright.config.mjs --reporter=list,json
     if [ $? != 0 ]; then
         layer_failed e2e
@@ -122,6 +123,7 @@ else
     FAILED=$((FAILED + 1)); layer_failed "release build"
 fi
 
+[ -f "$LOGS/fault-matrix.txt" ] && cat "$LOGS/fault-matrix.txt"
 echo
 if [ ${#BROKEN[@]} -ne 0 ]; then
     echo "failing layers: ${BROKEN[*]} (logs: $LOGS; KEEP_TEST_DIR=1 keeps them)"

@@ -3,6 +3,8 @@
 //! A token lives in memory; only if the user ticks "remember for this tab session" is it also
 //! kept in sessionStorage (gone when the tab closes). Never localStorage, never a URL, never
 //! printed. A 401 asks the user for a new token; entering one wakes every waiting view.
+//! The rejected token stays in use until then: a 401 can be a passing IAM hiccup, and if the
+//! next try succeeds the prompt goes away by itself.
 
 use futures::channel::mpsc::UnboundedSender;
 use leptos::prelude::*;
@@ -47,13 +49,18 @@ pub fn set_token(source_id: &str, token: String, remember: bool) {
     WAITERS.with(|w| w.borrow_mut().retain(|tx| tx.unbounded_send(()).is_ok()));
 }
 
-/// Forgets a rejected token and asks the user for a new one.
+/// Asks the user for a new token (the server rejected the current one, or there is none).
 pub fn request_token(source_id: &str, source_name: &str) {
-    TOKENS.with(|t| t.borrow_mut().remove(source_id));
-    if let Some(s) = session() {
-        let _ = s.remove_item(&format!("{SESSION_PREFIX}{source_id}"));
-    }
     NEEDED.with(|n| n.set(Some((source_id.to_string(), source_name.to_string()))));
+}
+
+/// The source accepted its token after all: a prompt for it is no longer needed.
+pub fn token_accepted(source_id: &str) {
+    NEEDED.with(|n| {
+        if n.with_untracked(|w| w.as_ref().is_some_and(|(id, _)| id == source_id)) {
+            n.set(None);
+        }
+    });
 }
 
 /// Which source (id, name) needs a token now, for the prompt.

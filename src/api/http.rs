@@ -178,7 +178,12 @@ impl Endpoint {
         })?;
         let server = if (200..300).contains(&status) {
             match (self.envelope_error)(&body) {
-                None => return Ok(body),
+                None => {
+                    if self.auth == AuthMode::Token {
+                        auth::token_accepted(&self.source_id);
+                    }
+                    return Ok(body);
+                }
                 Some(server) => server,
             }
         } else {
