@@ -514,6 +514,15 @@ pub fn LogViewer(
                 return;
             }
         }
+        // The viewport may have changed size a moment ago (the toolbar or header reflowed) and
+        // the browser clamped the position: read the size now, not when the observer reports.
+        measure();
+        // A follower whose scrollbar is still at its very end did not leave the bottom: this
+        // scroll came from a clamp or a resize, not from the user.
+        if follow.get_untracked() && st + el.client_height() >= el.scroll_height() - 2 {
+            top.set(geom.get_untracked().max_top());
+            return;
+        }
         let g = geom.get_untracked();
         let t = g.top_for(st as f64);
         // In 1:1 mode the scrollbar is the truth; keep the fraction the wheel produced.
