@@ -265,16 +265,21 @@ for (const view of ['builds list', 'build page', 'log viewer']) {
     // Websocket drop: the live connection is cut and refused while a build runs. The page says
     // so, keeps up by polling, and goes live again once websockets are back.
     try {
-      const build = await startLongRunning(view === 'log viewer' ? 10 : 8);
+      const build = await startLongRunning(view === 'log viewer' ? 16 : 8);
       if (view === 'log viewer') {
         const { url } = await stepLog('long-running', 'slow step');
         await spaGo(page, url);
-        await expect(page.locator('.log-row').filter({ hasText: /tick 1\/10/ })).toHaveCount(1, { timeout: 30_000 });
+        await expect(page.locator('.log-row').filter({ hasText: /tick 1\/16/ })).toHaveCount(1, { timeout: 30_000 });
+        await expect(page.locator('.live')).toContainText('Live');
         const rule = proxy.add('/ws', 'ws');
         proxy.dropWebsockets();
-        await expect(page.locator('.log-row').filter({ hasText: /done after 10 ticks/ })).toHaveCount(1, { timeout: 40_000 });
+        await expect(page.locator('.live')).toContainText('Reconnecting… (polling meanwhile)', { timeout: 15_000 });
+        const before = await page.locator('.log-status').textContent();
+        // Lines keep arriving by polling while the websocket is down.
+        await expect(page.locator('.log-status')).not.toHaveText(before, { timeout: 20_000 });
         proxy.clear();
-        table[view]['ws drop'] = `polled · ${rule.hits} reconnects refused · done`;
+        await expect(page.locator('.log-row').filter({ hasText: /done after 16 ticks/ })).toHaveCount(1, { timeout: 40_000 });
+        table[view]['ws drop'] = `"Reconnecting…" · polled · ${rule.hits} refused · done`;
       } else {
         const where = view === 'builds list' ? '/s/local/builders/long-running' : `/s/local/builds/${build.buildid}`;
         const badge = view === 'builds list'

@@ -580,8 +580,17 @@ pub fn LogViewer(
         };
         let number = (line + 1).to_string();
         let gutter = view! {
+            // On press, not click: the row may be re-rendered between press and release (the
+            // background scan marking errors), and a click whose press and release land on
+            // different elements is never delivered. Default prevented: shift does not extend
+            // a text selection.
             <span class="ln" data-ln=number.clone() aria-hidden="true"
-                on:click=move |e: web_sys::MouseEvent| click_line(line, e.shift_key())></span>
+                on:mousedown=move |e: web_sys::MouseEvent| {
+                    if e.button() == 0 {
+                        e.prevent_default();
+                        click_line(line, e.shift_key());
+                    }
+                }></span>
         };
         if !loaded {
             return view! {

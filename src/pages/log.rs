@@ -3,11 +3,11 @@
 
 use super::{polled_view, source_by_id};
 use crate::api::buildbot::{BuildbotClient, StepLogs};
-use crate::api::buildbot_ws::LiveFeed;
+use crate::api::buildbot_ws::{LiveFeed, WsState};
 use crate::buildbot::paths::{BuildRef, LogRef, StepRef};
 use crate::buildbot::ws::{Entity, Frame};
 use crate::buildbot::{Log, LogType};
-use crate::components::{EmptyState, ErrorPanel, Loading, LogViewer, StatusBadge};
+use crate::components::{EmptyState, ErrorPanel, LiveIndicator, Loading, LogViewer, StatusBadge};
 use crate::config::{Source, SourceKind};
 use crate::hooks::{set_title, use_polled_fresh, WhenIdle};
 use crate::logsession::LogSession;
@@ -133,7 +133,8 @@ fn StepLogView(source: Source, buildid: i64, step: i64, slug: String) -> impl In
                         .and_then(|d| d.logs.iter().find(|l| l.logid == logid).cloned())
                 })
             });
-            view! { <LogBody client=client.clone() log meta failed/> }.into_any()
+            let resync = Callback::new(move |_| polled.refresh());
+            view! { <LogBody client=client.clone() log meta failed resync/> }.into_any()
         }
     };
     view! {
@@ -194,6 +195,8 @@ fn LogBody(
     log: Log,
     meta: Signal<Option<Log>>,
     failed: bool,
+    /// Reads the page data again (after a websocket reconnect).
+    resync: Callback<()>,
 ) -> impl IntoView {
     let log_ref = LogRef::Id(log.logid);
     let raw_url = client.raw_url(&log_ref, true);
@@ -207,11 +210,12 @@ fn LogBody(
         kind => {
             let session = LogSession::new(client.clone(), log.logid, kind, log.num_lines);
             let complete = RwSignal::new(log.complete);
-            follow_log(&client, &log, &session, meta, complete);
+            let live = follow_log(&client, &log, &session, meta, complete, resync);
             let selected = web_sys::window()
                 .and_then(|w| w.location().hash().ok())
                 .and_then(|h| parse_line_anchor(&h));
             view! {
+                {move || (!complete.get()).then(|| view! { <LiveIndicator state=live/> })}
                 <LogViewer session complete selected open_at_error=failed raw_url download_url/>
             }
             .into_any()
@@ -222,13 +226,16 @@ fn LogBody(
 /// Keeps the session's line count current: websocket `logs/<id>/append` events carry the new
 /// `num_lines` (no REST round trip per burst), the page's polls are the fallback and the
 /// truth after a reconnect. Counts only grow, so an older answer never shrinks the log.
+/// Returns the websocket's state for the "Live / Reconnecting…" indicator.
 fn follow_log(
     client: &BuildbotClient,
     log: &Log,
     session: &LogSession,
     meta: Signal<Option<Log>>,
     complete: RwSignal<bool>,
-) {
+    resync: Callback<()>,
+) -> RwSignal<Option<WsState>> {
+    let state = RwSignal::new(None);
     let logid = log.logid;
     let s = session.clone();
     let stored = StoredValue::new_local(s);
@@ -241,9 +248,11 @@ fn follow_log(
         }
     });
     if log.complete {
-        return;
+        return state;
     }
-    let Some(url) = client.ws_url() else { return };
+    let Some(url) = client.ws_url() else {
+        return state;
+    };
     let feed = LiveFeed::connect(
         url,
         vec![format!("logs/{logid}/*")],
@@ -261,10 +270,17 @@ fn follow_log(
                 }
             }
         },
-        |_| {},
+        move |s| {
+            // Events may have been missed while the connection was down: read the count again.
+            if s == WsState::Reopened {
+                resync.run(());
+            }
+            let _ = state.try_set(Some(s));
+        },
     );
     let feed = StoredValue::new_local(Some(feed));
     on_cleanup(move || feed.update_value(|f| drop(f.take())));
+    state
 }
 
 /// An HTML log, shown only inside `<iframe sandbox>` with no permissions at all: its scripts
