@@ -158,15 +158,15 @@ impl LogSession {
         }
     }
 
-    /// Stops everything: aborts the request in flight (the view was dropped).
+    /// Stops everything (the view was dropped). A request in flight is let finish and its
+    /// answer ignored: the lane stays taken until then, so the next page's first request never
+    /// overlaps it, and Buildbot is never hung up on (see `Endpoint::never_hang_up`).
     pub fn close(&self) {
         let mut i = self.inner.borrow_mut();
         i.alive = false;
         i.retry = None;
         i.settle = None;
-        if let Some((_, h)) = i.in_flight.take() {
-            h.abort();
-        }
+        i.in_flight = None;
     }
 
     /// The lines on screen changed.
@@ -323,12 +323,12 @@ impl LogSession {
         match decision {
             Decision::Idle | Decision::Wait => {}
             Decision::Start(r) => self.send(r),
-            // Abort the stale request; its task sends the next one once it has let go
-            // (the fetch is cancelled when its future is dropped).
+            // A stale request is not aborted but let finish (at most one window, and its lines
+            // are real lines for the cache); the next one is sent when it lands. Aborting it
+            // would hang up on Buildbot, which wedges its web server (`Endpoint::never_hang_up`).
             Decision::Replace(_) => {
                 let mut i = self.inner.borrow_mut();
-                if let Some((_, h)) = &i.in_flight {
-                    h.abort();
+                if i.in_flight.is_some() {
                     i.aborting = true;
                 }
             }

@@ -102,7 +102,7 @@ impl BuildbotClient {
     pub fn new(source: &Source) -> Self {
         BuildbotClient {
             base: format!("{}api/v2/", source.url),
-            endpoint: Endpoint::for_source(source, parse_error),
+            endpoint: Endpoint::for_source(source, parse_error).never_hang_up(),
         }
     }
 
