@@ -77,10 +77,8 @@ fi
 echo "log: $LOG_JSON"
 
 say "release build, simulator (synthetic 10M log) and nginx on 127.0.0.1:$WEB_PORT"
-trunk build --release --locked=true >/dev/null
-# nginx workers must be able to read it: kept in the clone (gitignored), not under ~/.cache.
+release_dist_copy
 DIST="$ROOT/dist-bench"
-rm -rf "$DIST"; cp -r dist "$DIST"
 # The benchmark's sources: the bench master, and the simulator's synthetic Buildbot-compatible
 # log source reached through the nginx proxy that points at the simulator.
 cat > "$DIST/config.json" <<'JSON'

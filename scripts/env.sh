@@ -13,3 +13,11 @@ export CARGO_TERM_COLOR=${CARGO_TERM_COLOR:-never}
 TRUNK_VERSION=0.21.14 # newest trunk that builds with rustc 1.95 (0.22 needs 1.96.1)
 
 say() { printf '\n\033[1m== %s\033[0m\n' "$*" >&2; }
+
+# A release build copied to dist-bench/ (gitignored) for the bench and soak servers, so their
+# config.json does not touch dist/. nginx workers must be able to read it: it stays in the
+# clone, not under ~/.cache.
+release_dist_copy() {
+    trunk build --release --locked=true >/dev/null &&
+        rm -rf "$ROOT/dist-bench" && cp -r "$ROOT/dist" "$ROOT/dist-bench"
+}

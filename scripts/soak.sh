@@ -21,9 +21,8 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 say "release build, simulator and nginx on 127.0.0.1:$WEB_PORT"
-trunk build --release --locked=true >/dev/null
+release_dist_copy
 DIST="$ROOT/dist-bench"
-rm -rf "$DIST"; cp -r dist "$DIST"
 cat > "$DIST/config.json" <<'JSON'
 {
   "title": "buildscope (soak)",

@@ -103,7 +103,8 @@ pub fn next_delay_ms(active: bool, failures: u32, idle: WhenIdle) -> Option<u32>
 
 /// Loads with `fetch` now, then again on a schedule (see [`next_delay_ms`]), pausing while the
 /// tab is hidden. One request at a time, in order, so a slow response never overtakes a newer
-/// one; the loop and its in-flight request are aborted when the owning view is dropped.
+/// one; the loop stops when the owning view is dropped, and its request in flight is aborted
+/// (or, for Buildbot, read to its end and dropped: `Endpoint::never_hang_up`).
 pub fn use_polled<T, F, Fut>(fetch: F, is_active: fn(&T) -> bool, idle: WhenIdle) -> Polled<T>
 where
     T: Clone + Send + Sync + 'static,

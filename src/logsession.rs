@@ -1,6 +1,6 @@
 //! The log viewer's engine in the browser: it owns the line cache, asks `logwindow::plan`
-//! what to fetch, keeps exactly one `contents` request in flight (aborting a stale one),
-//! feeds the background scan (`logscan`) and tells the view through signals when lines
+//! what to fetch, keeps exactly one `contents` request in flight (a stale one is let finish,
+//! never aborted: see `Endpoint::never_hang_up`), feeds the background scan (`logscan`) and tells the view through signals when lines
 //! arrive. No DOM here: the component reports which lines are on screen and renders what the
 //! session holds.
 
@@ -13,7 +13,6 @@ use crate::logscan::Scanner;
 use crate::logsearch::Matcher;
 use crate::logtext::LogLine;
 use crate::logwindow::{keep_range, plan, Decision, LineCache, PlanConfig, Purpose, Request};
-use futures::future::{abortable, AbortHandle};
 use gloo_timers::callback::Timeout;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -60,10 +59,10 @@ struct Inner {
     scanner: Scanner,
     view: Vec<Range<u64>>,
     total: u64,
-    in_flight: Option<(Request, AbortHandle)>,
-    /// The request in flight was aborted and its task has not finished yet: the next one
-    /// waits, so two requests never overlap even for a moment.
-    aborting: bool,
+    in_flight: Option<Request>,
+    /// The request in flight went stale (the view moved on); the next one waits until it
+    /// lands, so two requests never overlap even for a moment.
+    superseded: bool,
     failures: u32,
     retry: Option<Timeout>,
     /// When the view last jumped (not a scroll: a new place, e.g. a thumb drag) and the timer
@@ -139,7 +138,7 @@ impl LogSession {
                 view: Vec::new(),
                 total,
                 in_flight: None,
-                aborting: false,
+                superseded: false,
                 failures: 0,
                 retry: None,
                 jumped_at: f64::NEG_INFINITY,
@@ -281,7 +280,7 @@ impl LogSession {
     fn pump(&self) {
         let decision = {
             let mut i = self.inner.borrow_mut();
-            if !i.alive || i.retry.is_some() || i.aborting {
+            if !i.alive || i.retry.is_some() || i.superseded {
                 return;
             }
             let fed = Self::feed_cached(&mut i);
@@ -291,14 +290,7 @@ impl LogSession {
                 i = self.inner.borrow_mut();
             }
             let scan_from = i.scanner.next_needed(i.total);
-            plan(
-                &i.view,
-                i.total,
-                &i.cache,
-                i.in_flight.as_ref().map(|(r, _)| *r),
-                scan_from,
-                &i.cfg,
-            )
+            plan(&i.view, i.total, &i.cache, i.in_flight, scan_from, &i.cfg)
         };
         // Right after a jump, wait for the view to settle (see SETTLE_MS).
         if matches!(decision, Decision::Start(r) | Decision::Replace(r) if r.purpose == Purpose::View)
@@ -329,7 +321,7 @@ impl LogSession {
             Decision::Replace(_) => {
                 let mut i = self.inner.borrow_mut();
                 if i.in_flight.is_some() {
-                    i.aborting = true;
+                    i.superseded = true;
                 }
             }
         }
@@ -346,17 +338,15 @@ impl LogSession {
         if !take_lane(self) {
             return;
         }
-        let (fut, handle) = abortable(async move { client.contents(&log, Some(window)).await });
-        self.inner.borrow_mut().in_flight = Some((req, handle));
+        self.inner.borrow_mut().in_flight = Some(req);
         let _ = self.sig.requests.try_update(|r| r.0 += 1);
         let this = self.clone();
         spawn_local(async move {
-            let result = fut.await;
+            let result = client.contents(&log, Some(window)).await;
             let waiting = release_lane();
             match result {
-                Err(_aborted) => this.on_aborted(req),
-                Ok(Ok(chunk)) => this.on_chunk(req, chunk.firstline, &chunk.content),
-                Ok(Err(e)) => this.on_error(req, e),
+                Ok(chunk) => this.on_chunk(req, chunk.firstline, &chunk.content),
+                Err(e) => this.on_error(req, e),
             }
             for w in waiting {
                 if w.inner.borrow().alive {
@@ -366,29 +356,17 @@ impl LogSession {
         });
     }
 
-    fn on_aborted(&self, req: Request) {
-        {
-            let mut i = self.inner.borrow_mut();
-            if i.in_flight.as_ref().map(|(r, _)| *r) != Some(req) || !i.alive {
-                return;
-            }
-            i.in_flight = None;
-            i.aborting = false;
-        }
-        self.pump();
-    }
-
     fn on_chunk(&self, req: Request, firstline: u64, content: &str) {
         let _ = self
             .sig
             .requests
             .try_update(|r| r.1 += content.len() as u64);
         let mut i = self.inner.borrow_mut();
-        if i.in_flight.as_ref().map(|(r, _)| *r) != Some(req) || !i.alive {
+        if i.in_flight != Some(req) || !i.alive {
             return; // superseded while the response was being read
         }
         i.in_flight = None;
-        i.aborting = false;
+        i.superseded = false;
         i.failures = 0;
         let kind = i.kind.clone();
         let chunk = crate::buildbot::LogChunk {
@@ -427,11 +405,11 @@ impl LogSession {
     fn on_error(&self, req: Request, e: ApiError) {
         let delay = {
             let mut i = self.inner.borrow_mut();
-            if i.in_flight.as_ref().map(|(r, _)| *r) != Some(req) || !i.alive {
+            if i.in_flight != Some(req) || !i.alive {
                 return;
             }
             i.in_flight = None;
-            i.aborting = false;
+            i.superseded = false;
             i.failures += 1;
             // The HTTP helper already retried transient failures; back off before the next
             // round so a broken master is not hammered by scrolling (2 s, 4 s … 30 s).

@@ -182,7 +182,7 @@ async function runCells(page, view, faults) {
     } catch (e) {
       table[view][fault] = 'FAILED';
       console.log(`${view} × ${fault} failed; the page said:\n${await page.locator('body').innerText().catch(() => '?')}`);
-      failures.push(`${view} × ${fault}: ${String(e.message).split('\n').slice(0, 12).join(' | ')}`);
+      failures.push(`${view} × ${fault}: ${brief(e)}`);
     } finally {
       proxy.clear();
       await proxy.accept().catch(() => {});
@@ -208,6 +208,9 @@ async function sample(page, fnSource) {
   }, fnSource);
   return async () => page.evaluate(() => { clearInterval(window.__sampler); return window.__samples; });
 }
+
+/** The first lines of a failed expectation, for the list of failed cells. */
+const brief = (e) => String(e.message).split('\n').slice(0, 12).join(' | ');
 
 const nonDecreasing = (xs) => xs.every((x, i) => i === 0 || x >= xs[i - 1]);
 
@@ -259,7 +262,7 @@ for (const view of ['builds list', 'build page', 'log viewer']) {
       }
     } catch (e) {
       table[view].stale = 'FAILED';
-      failures.push(`${view} × stale: ${String(e.message).split('\n').slice(0, 12).join(' | ')}`);
+      failures.push(`${view} × stale: ${brief(e)}`);
     } finally { proxy.clear(); }
 
     // Websocket drop: the live connection is cut and refused while a build runs. The page says
@@ -297,7 +300,7 @@ for (const view of ['builds list', 'build page', 'log viewer']) {
       }
     } catch (e) {
       table[view]['ws drop'] = 'FAILED';
-      failures.push(`${view} × ws drop: ${String(e.message).split('\n').slice(0, 12).join(' | ')}`);
+      failures.push(`${view} × ws drop: ${brief(e)}`);
     } finally { proxy.clear(); }
 
     expect(failures).toEqual([]);
@@ -311,7 +314,7 @@ for (const [view, system] of [['stage map', 'codearts'], ['phase strip', 'servic
     const guard = guardPage(page, { allowHttpErrors: true, allowConsole: /ERR_CONNECTION_REFUSED|net::/ });
     await openApp(page);
     if (system === 'servicestage') {
-      await spaGo(page, VIEWS[view] && await VIEWS[view].path());
+      await spaGo(page, await VIEWS[view].path());
       await enterToken(page);
       await VIEWS[view].ready(page);
     }
@@ -340,7 +343,7 @@ for (const [view, system] of [['stage map', 'codearts'], ['phase strip', 'servic
       table[view].stale = `kept newer · ${rule.replayed} replays · done ${samples[0]}→${samples.at(-1)}`;
     } catch (e) {
       table[view].stale = 'FAILED';
-      failures.push(`${view} × stale: ${String(e.message).split('\n').slice(0, 12).join(' | ')}`);
+      failures.push(`${view} × stale: ${brief(e)}`);
     } finally { proxy.clear(); }
     table[view]['ws drop'] = 'n/a (polled API)';
 

@@ -5,7 +5,7 @@ use crate::buildbot::paths::{self, BuildFilter, BuildRef, BuilderRef, LogRef, St
 use crate::buildbot::{self, Build, Builder, Log, LogChunk, Step};
 use crate::config::Source;
 use crate::error::ApiError;
-use crate::freshness::{keep_newer, merge_items, Progress};
+use crate::freshness::{keep_newer, merge_items, rank, Progress};
 use futures::future::join_all;
 use futures::StreamExt;
 
@@ -60,12 +60,11 @@ impl BuildDetail {
 
 impl StepLogs {
     pub fn fresher(shown: &Self, new: Self) -> Self {
-        keep_newer(shown, new, |d| {
-            let logs: u64 = d.logs.iter().map(|l| l.num_lines).sum();
-            let mut p = Progress::of(&d.step.status(), [], logs);
-            // The build around the step counts too (its header shows the build's status).
-            p.parts = d.detail.progress().whole.into();
-            p
+        // The step, then the build around it (the header shows its status), then log lines.
+        keep_newer(shown, new, |d| Progress {
+            whole: rank(&d.step.status()),
+            parts: rank(&d.detail.build.status()).into(),
+            amount: d.logs.iter().map(|l| l.num_lines).sum(),
         })
     }
 }
