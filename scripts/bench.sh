@@ -27,8 +27,8 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-say "native ANSI throughput (cargo bench --bench ansi)"
-cargo bench --locked --bench ansi 2>/dev/null | tee "$BUILDSCOPE_CACHE/bench-ansi.txt" | grep -E 'render' || true
+say "native ANSI throughput (cargo bench -p buildscope-core --bench ansi)"
+cargo bench --locked -p buildscope-core --bench ansi 2>/dev/null | tee "$BUILDSCOPE_CACHE/bench-ansi.txt" | grep -E 'render' || true
 ANSI_MBPS=$(python3 - "$BUILDSCOPE_CACHE/bench-ansi.txt" <<'PY'
 import re, sys
 text = open(sys.argv[1]).read()

@@ -77,7 +77,7 @@ cargo test --workspace --locked 2>&1 | tee "$LOGS/native.log"
 count_cargo "$LOGS/native.log" native
 
 say "browser: wasm-bindgen-test in headless Chromium"
-cargo test --locked --target wasm32-unknown-unknown 2>&1 | tee "$LOGS/wasm.log"
+cargo test --locked --target wasm32-unknown-unknown -p buildscope 2>&1 | tee "$LOGS/wasm.log"
 [ "${PIPESTATUS[0]}" = 0 ] || layer_failed wasm
 count_cargo "$LOGS/wasm.log" wasm
 

@@ -2,12 +2,12 @@
 
 use crate::api;
 use crate::components::{Loading, TokenPrompt, TopBar};
-use crate::config::Config;
 use crate::hooks::provide_clock;
 use crate::pages::{
     BuildPage, BuilderPage, ComparePage, Home, JobComparePage, JobPage, LogPage, NotFound,
     SourcePage,
 };
+use buildscope_core::config::Config;
 use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;

@@ -1,8 +1,8 @@
 //! Reactive helpers shared by pages: a live clock and a polling loader.
 
 use crate::api::buildbot_ws::{LiveFeed, WsState};
-use crate::buildbot::ws::Frame;
-use crate::error::ApiError;
+use buildscope_core::buildbot::ws::Frame;
+use buildscope_core::error::ApiError;
 use futures::channel::mpsc;
 use futures::future::{abortable, select, Either};
 use futures::StreamExt;
@@ -55,7 +55,6 @@ fn page_hidden() -> bool {
 pub struct Polled<T: Send + Sync + 'static> {
     pub data: RwSignal<Option<T>>,
     pub error: RwSignal<Option<ApiError>>,
-    pub loading: RwSignal<bool>,
     refresh: StoredValue<Option<mpsc::UnboundedSender<()>>, LocalStorage>,
 }
 
@@ -91,7 +90,7 @@ pub enum WhenIdle {
 /// never when idle, backing off on consecutive failures (2, 4, 8, 16, 30 s).
 pub fn next_delay_ms(active: bool, failures: u32, idle: WhenIdle) -> Option<u32> {
     if failures > 0 {
-        Some((1_000u32 << failures.min(5)).min(30_000))
+        Some(buildscope_core::retry::backoff_ms(failures))
     } else if active {
         Some(4_000)
     } else if idle == WhenIdle::PollSlowly {
@@ -130,14 +129,12 @@ where
 {
     let data = RwSignal::new(None::<T>);
     let error = RwSignal::new(None::<ApiError>);
-    let loading = RwSignal::new(true);
     let (tx, mut rx) = mpsc::unbounded::<()>();
     crate::api::auth::on_token(tx.clone());
     let refresh = StoredValue::new_local(Some(tx));
     let task = async move {
         let mut failures = 0u32;
         loop {
-            let _ = loading.try_set(true);
             let active = match fetch().await {
                 Ok(v) => {
                     failures = 0;
@@ -156,7 +153,6 @@ where
                     true
                 }
             };
-            let _ = loading.try_set(false);
             match next_delay_ms(active, failures, idle) {
                 Some(ms) => {
                     if let Either::Right((None, _)) =
@@ -186,7 +182,6 @@ where
     Polled {
         data,
         error,
-        loading,
         refresh,
     }
 }

@@ -10,12 +10,12 @@
 use std::borrow::Cow;
 use std::collections::HashSet;
 
-use buildscope::ansi::{self, Params, Parser, Perform, Style, StyleCheckpoints};
-use buildscope::buildbot::{self, paths, ws};
-use buildscope::links::safe_http_url;
-use buildscope::loggroups::{self, GroupIndex, Syntaxes};
-use buildscope::timeline::Axis;
-use buildscope::{codearts, config, servicestage, timefmt, timeparse};
+use buildscope_core::ansi::{self, Params, Parser, Perform, Style, StyleCheckpoints};
+use buildscope_core::buildbot::{self, paths, ws};
+use buildscope_core::links::safe_http_url;
+use buildscope_core::log::groups::{self as loggroups, GroupIndex, Syntaxes};
+use buildscope_core::timeline::Axis;
+use buildscope_core::{codearts, config, servicestage, timefmt, timeparse};
 
 /// A fixed "now" (2027-01-15), so a crash reproduces whatever day it is replayed.
 const NOW: f64 = 1_800_000_000.0;
@@ -284,7 +284,7 @@ pub fn timeparse(data: &[u8]) {
     if let Ok(v) = serde_json::from_str::<serde_json::Value>(&s) {
         check_time(timeparse::parse_time(&v), &v);
         let wrapped = serde_json::json!({ "t": v });
-        if let Ok(o) = buildscope::json::Obj::new("fuzz", &wrapped) {
+        if let Ok(o) = buildscope_core::json::Obj::new("fuzz", &wrapped) {
             if let Ok(t) = timeparse::time_field(&o, "t") {
                 check_time(t, &wrapped);
             }

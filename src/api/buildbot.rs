@@ -1,11 +1,13 @@
 //! Buildbot data API client (`<base>api/v2/...`), over the shared HTTP helper.
 
 use super::http::{Endpoint, ServerError};
-use crate::buildbot::paths::{self, BuildFilter, BuildRef, BuilderRef, LogRef, StepRef, Window};
-use crate::buildbot::{self, Build, Builder, Log, LogChunk, Step};
-use crate::config::Source;
-use crate::error::ApiError;
-use crate::freshness::{keep_newer, merge_items, rank, Progress};
+use buildscope_core::buildbot::paths::{
+    self, BuildFilter, BuildRef, BuilderRef, LogRef, StepRef, Window,
+};
+use buildscope_core::buildbot::{self, Build, Builder, Log, LogChunk, Step};
+use buildscope_core::config::Source;
+use buildscope_core::error::ApiError;
+use buildscope_core::freshness::{keep_newer, merge_items, rank, Progress};
 use futures::future::join_all;
 use futures::StreamExt;
 
@@ -149,12 +151,6 @@ impl BuildbotClient {
         Ok((builds, more))
     }
 
-    /// Unfinished builds across the master.
-    pub async fn builds_in_progress(&self, limit: u32) -> Result<Vec<Build>, ApiError> {
-        let url = self.url(&paths::recent_builds(None, limit, true));
-        self.endpoint.get(&url, buildbot::decode_builds).await
-    }
-
     /// A build by id or by builder + number, with its properties (reason, owner...).
     pub async fn build(&self, build: &BuildRef) -> Result<Build, ApiError> {
         let url = self.url(&format!("{}?property=*", paths::build(build)));
@@ -176,7 +172,7 @@ impl BuildbotClient {
                 buildbot::decode_steps(body)?
                     .into_iter()
                     .next()
-                    .ok_or_else(|| crate::json::DecodeError {
+                    .ok_or_else(|| buildscope_core::json::DecodeError {
                         what: what.into(),
                         field: "steps".into(),
                         problem: "the server returned an empty list".into(),

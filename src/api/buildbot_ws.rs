@@ -2,7 +2,7 @@
 //! alive, reconnects with backoff and resubscribes, and tells the view when it reconnected so
 //! it can resync what it missed over REST.
 
-use crate::buildbot::ws::{decode_frame, reconnect_delay_ms, Command, Frame};
+use buildscope_core::buildbot::ws::{decode_frame, reconnect_delay_ms, Command, Frame};
 use gloo_timers::callback::{Interval, Timeout};
 use std::cell::RefCell;
 use std::rc::{Rc, Weak};

@@ -2,10 +2,10 @@
 //! and a typed [`ApiError`] naming source, URL, status, server code, message and request id.
 
 use super::auth;
-use crate::config::{AuthMode, Source};
-pub use crate::error::ServerError;
-use crate::error::{ApiError, ErrorKind};
-use crate::json::DecodeError;
+use buildscope_core::config::{AuthMode, Source};
+pub use buildscope_core::error::ServerError;
+use buildscope_core::error::{ApiError, ErrorKind};
+use buildscope_core::json::DecodeError;
 use gloo_net::http::Request;
 use gloo_timers::callback::Timeout;
 use gloo_timers::future::TimeoutFuture;
@@ -13,7 +13,7 @@ use std::cell::Cell;
 use std::rc::Rc;
 use web_sys::AbortController;
 
-use crate::config::DEFAULT_TIMEOUT_MS;
+use buildscope_core::config::DEFAULT_TIMEOUT_MS;
 /// Backoff before each retry of a transient failure; the length is the number of retries.
 const RETRY_BACKOFF_MS: [u32; 2] = [400, 1_500];
 

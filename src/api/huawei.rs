@@ -3,12 +3,10 @@
 //! check envelopes; error bodies in every Huawei shape go through one parser.
 
 use super::http::Endpoint;
-use crate::codearts::{
-    self, BuildRecord, History, JobList, RealTimeLog, RecordInfo, RunningStatus, Stage,
-};
-use crate::config::Source;
-use crate::error::{ApiError, ErrorKind};
-use crate::servicestage::{self, BuildList, BuildLog, Phase};
+use buildscope_core::codearts::{self, BuildRecord, History, JobList, RecordInfo, Stage};
+use buildscope_core::config::Source;
+use buildscope_core::error::{ApiError, ErrorKind};
+use buildscope_core::servicestage::{self, BuildList, Phase};
 
 /// Query values are percent-encoded so ids from the server cannot change the request.
 fn q(s: &str) -> String {
@@ -66,14 +64,6 @@ impl CodeArtsClient {
         self.endpoint.get(&url, codearts::decode_history).await
     }
 
-    /// Whether a job is running and its last build (ShowRunningStatus).
-    pub async fn running_status(&self, job_id: &str) -> Result<RunningStatus, ApiError> {
-        let url = self.url(&format!("v1/job/{}/running-status", q(job_id)));
-        self.endpoint
-            .get(&url, codearts::decode_running_status)
-            .await
-    }
-
     /// Stages of a build record, ordered by `sequence`; `cascade` adds their steps.
     pub async fn full_stages(
         &self,
@@ -116,7 +106,7 @@ impl CodeArtsClient {
         let info = self.record_info(job_id, build_no).await?;
         let Some(record_id) = info.build_record_id.clone().filter(|id| !id.is_empty()) else {
             let url = self.url(&format!("v1/record/{}/{build_no}/record-info", q(job_id)));
-            let missing = crate::json::DecodeError {
+            let missing = buildscope_core::json::DecodeError {
                 what: "CodeArts build record info".into(),
                 field: "build_record_id".into(),
                 problem: "missing, so the build's stages cannot be read".into(),
@@ -125,22 +115,6 @@ impl CodeArtsClient {
         };
         let stages = self.full_stages(&record_id, false).await?;
         Ok((info, stages))
-    }
-
-    /// The next part of a running build's log from `offset` (DownloadRealTimeLog).
-    pub async fn real_time_log(
-        &self,
-        job_id: &str,
-        build_no: i64,
-        offset: i64,
-    ) -> Result<RealTimeLog, ApiError> {
-        let url = self.url(&format!(
-            "v3/jobs/{}/{build_no}/real-time-log?offset={offset}",
-            q(job_id)
-        ));
-        self.endpoint
-            .get(&url, codearts::decode_real_time_log)
-            .await
     }
 }
 
@@ -183,13 +157,5 @@ impl ServiceStageClient {
     pub async fn phases(&self, build_id: &str) -> Result<Vec<Phase>, ApiError> {
         let url = self.url(&format!("builds/{}/phases", q(build_id)));
         self.endpoint.get(&url, servicestage::decode_phases).await
-    }
-
-    /// The build log from byte `from`; `next` in the answer is where to continue.
-    pub async fn log(&self, build_id: &str, from: i64) -> Result<BuildLog, ApiError> {
-        let url = self.url(&format!("builds/{}/logs?from={from}", q(build_id)));
-        self.endpoint
-            .get(&url, servicestage::decode_build_log)
-            .await
     }
 }

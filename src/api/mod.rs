@@ -6,7 +6,7 @@ pub mod buildbot_ws;
 pub mod http;
 pub mod huawei;
 
-use crate::config::{Config, ConfigError};
+use buildscope_core::config::{Config, ConfigError};
 
 /// Loads `/config.json` (the routes are absolute too, so the app is served from the root; no
 /// `<base>` element, so `#fragment` links stay on their page). Any failure becomes a message

@@ -1,4 +1,4 @@
-use crate::status::Status;
+use buildscope_core::status::Status;
 use leptos::prelude::*;
 
 /// A status badge: icon + text + colour, never colour alone. The system's own label

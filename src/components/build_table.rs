@@ -1,5 +1,5 @@
 use super::{LiveDuration, Revision, StatusBadge, Timestamp};
-use crate::buildbot::Build;
+use buildscope_core::buildbot::Build;
 use leptos::prelude::*;
 use leptos_router::components::A;
 

@@ -1,7 +1,7 @@
 use super::StatusBadge;
-use crate::compare::{signed_duration, span, summary, total_delta, Change, Row};
-use crate::status::Status;
-use crate::timefmt::format_duration;
+use buildscope_core::compare::{signed_duration, span, summary, total_delta, Change, Row};
+use buildscope_core::status::Status;
+use buildscope_core::timefmt::format_duration;
 use leptos::prelude::*;
 use leptos_router::components::A;
 

@@ -1,4 +1,4 @@
-use crate::error::ApiError;
+use buildscope_core::error::ApiError;
 use leptos::prelude::*;
 
 /// A loading placeholder that says what is loading.

@@ -1,4 +1,4 @@
-use crate::config::Source;
+use buildscope_core::config::Source;
 use leptos::prelude::*;
 use leptos_router::components::A;
 

@@ -1,5 +1,5 @@
 use super::StatusBadge;
-use crate::servicestage::{system_label, Phase};
+use buildscope_core::servicestage::{system_label, Phase};
 use leptos::prelude::*;
 
 /// ServiceStage's six build phases in order, each with its own state; the state word is the

@@ -1,4 +1,4 @@
-use crate::vcs::short_revision;
+use buildscope_core::vcs::short_revision;
 use leptos::prelude::*;
 
 /// A revision shortened for a list, the full one on hover (`title`); nothing when unknown.

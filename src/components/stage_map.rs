@@ -1,6 +1,6 @@
 use super::{LiveDuration, StatusBadge, Timestamp};
-use crate::codearts::{system_label, Stage};
-use crate::timefmt::format_duration;
+use buildscope_core::codearts::{system_label, Stage};
+use buildscope_core::timefmt::format_duration;
 use leptos::prelude::*;
 
 fn secs(d: Option<f64>) -> String {

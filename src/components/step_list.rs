@@ -1,9 +1,9 @@
 use super::{LiveDuration, StatusBadge};
-use crate::buildbot::{Log, Step};
 use crate::hooks::use_clock;
-use crate::links::safe_http_url;
-use crate::timefmt::format_duration;
-use crate::timeline::Axis;
+use buildscope_core::buildbot::{Log, Step};
+use buildscope_core::links::safe_http_url;
+use buildscope_core::timefmt::format_duration;
+use buildscope_core::timeline::Axis;
 use leptos::prelude::*;
 
 /// The steps of a build in execution order, each with its bar on a shared time axis (the
@@ -173,7 +173,7 @@ fn step_row(
                     let to = href.run((number, l.slug.clone()));
                     view! {
                         <li><a class="step__log" href=to>{l.name}
-                            <span class="muted num">{format!(" {}", crate::timefmt::group_digits(l.num_lines))}</span>
+                            <span class="muted num">{format!(" {}", buildscope_core::timefmt::group_digits(l.num_lines))}</span>
                         </a></li>
                     }
                 }).collect_view();

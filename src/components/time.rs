@@ -1,5 +1,5 @@
 use crate::hooks::{tz_offset_minutes, use_clock};
-use crate::timefmt::{elapsed, format_duration, format_epoch, iso_utc, relative};
+use buildscope_core::timefmt::{elapsed, format_duration, format_epoch, iso_utc, relative};
 use leptos::prelude::*;
 
 /// A point in time in the viewer's zone, with the relative time alongside.

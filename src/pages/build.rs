@@ -5,9 +5,9 @@ use crate::api::buildbot::{BuildDetail, BuildbotClient};
 use crate::components::{
     EmptyState, LiveDuration, LiveIndicator, StatusBadge, StepList, Timestamp,
 };
-use crate::config::Source;
-use crate::config::SourceKind;
 use crate::hooks::{set_title, use_live, use_polled_fresh, WhenIdle};
+use buildscope_core::config::Source;
+use buildscope_core::config::SourceKind;
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_location, use_params_map, use_query_map};
@@ -117,7 +117,7 @@ fn build_view(source_id: &str, d: BuildDetail, show_hidden: RwSignal<bool>) -> i
     let owner = b.property("owner");
     let worker = b.property("workername");
     // The builder's history is addressed by name when Buildbot's router accepts it.
-    let key = if crate::buildbot::is_identifier(&d.builder.name) {
+    let key = if buildscope_core::buildbot::is_identifier(&d.builder.name) {
         d.builder.name.clone()
     } else {
         d.builder.builderid.to_string()

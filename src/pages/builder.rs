@@ -4,12 +4,12 @@
 
 use super::{pager, polled_view, query_pairs, source_by_id, ListControls};
 use crate::api::buildbot::{fresher_builds, BuildbotClient};
-use crate::buildbot::paths::{BuildFilter, BuilderRef};
-use crate::buildbot::{Build, Builder};
 use crate::components::{BuildTable, EmptyState, LiveIndicator};
-use crate::config::Source;
 use crate::hooks::{set_title, use_live, use_polled_fresh, WhenIdle};
-use crate::listing::Paging;
+use buildscope_core::buildbot::paths::{BuildFilter, BuilderRef};
+use buildscope_core::buildbot::{Build, Builder};
+use buildscope_core::config::Source;
+use buildscope_core::listing::Paging;
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_params_map, use_query_map};

@@ -3,18 +3,18 @@
 use super::source::no_match;
 use super::{compare_link, fact, pager, polled_view, ListControls};
 use crate::api::huawei::CodeArtsClient;
-use crate::codearts::{system_label, BuildRecord, History, JobList, RecordInfo, Stage};
-use crate::compare::{compare, stages};
 use crate::components::{
     CompareSide, CompareView, EmptyState, LiveDuration, Revision, StageMap, StatusBadge, Timestamp,
 };
-use crate::config::Source;
-use crate::error::ApiError;
-use crate::freshness::{keep_newer, Progress};
 use crate::hooks::{set_title, use_polled, use_polled_fresh, WhenIdle};
-use crate::listing::{self, name_matches, status_matches, Paging};
-use crate::status::Status;
-use crate::timefmt::format_duration;
+use buildscope_core::codearts::{system_label, BuildRecord, History, JobList, RecordInfo, Stage};
+use buildscope_core::compare::{compare, stages};
+use buildscope_core::config::Source;
+use buildscope_core::error::ApiError;
+use buildscope_core::freshness::{keep_newer, Progress};
+use buildscope_core::listing::{self, name_matches, status_matches, Paging};
+use buildscope_core::status::Status;
+use buildscope_core::timefmt::format_duration;
 use leptos::prelude::*;
 use leptos_router::components::A;
 
@@ -181,7 +181,7 @@ fn build_href(source_id: &str, record_id: &str, job_id: &str) -> String {
     listing::href(
         &format!(
             "/s/{source_id}/builds/{}",
-            crate::links::percent_encode(record_id)
+            buildscope_core::links::percent_encode(record_id)
         ),
         &[],
         &[("job", job_id)],
@@ -291,7 +291,10 @@ pub fn CodeArtsBuild(source: Source, record_id: String, job: Option<String>) -> 
 /// Jobs / the job (when known), for pages below a job.
 fn job_crumbs(source_id: &str, job: Option<&str>) -> impl IntoView {
     let job = job.map(|j| {
-        let href = format!("/s/{source_id}/jobs/{}", crate::links::percent_encode(j));
+        let href = format!(
+            "/s/{source_id}/jobs/{}",
+            buildscope_core::links::percent_encode(j)
+        );
         let name = j.to_string();
         view! { " / " <A href=href>{name}</A> }
     });
@@ -306,7 +309,7 @@ fn job_crumbs(source_id: &str, job: Option<&str>) -> impl IntoView {
 fn compare_href(source_id: &str, job: &str, a: i64, b: i64) -> String {
     format!(
         "/s/{source_id}/jobs/{}/compare/{a}/{b}",
-        crate::links::percent_encode(job)
+        buildscope_core::links::percent_encode(job)
     )
 }
 
@@ -345,7 +348,10 @@ type CodeArtsSide = (RecordInfo, Vec<Stage>);
 fn compare_side(source_id: &str, job: &str, n: i64, info: &RecordInfo) -> CompareSide {
     let href = match &info.build_record_id {
         Some(id) => build_href(source_id, id, job),
-        None => format!("/s/{source_id}/jobs/{}", crate::links::percent_encode(job)),
+        None => format!(
+            "/s/{source_id}/jobs/{}",
+            buildscope_core::links::percent_encode(job)
+        ),
     };
     CompareSide {
         label: format!("#{}", info.build_no.unwrap_or(n)),

@@ -1,6 +1,6 @@
 use crate::components::EmptyState;
-use crate::config::Config;
 use crate::hooks::set_title;
+use buildscope_core::config::Config;
 use leptos::prelude::*;
 use leptos_router::components::{Redirect, A};
 

@@ -2,8 +2,8 @@ use super::codearts::CodeArtsJob;
 use super::servicestage::ServiceStageJob;
 use super::{query_pairs, source_by_id};
 use crate::components::EmptyState;
-use crate::config::SourceKind;
-use crate::listing::Paging;
+use buildscope_core::config::SourceKind;
+use buildscope_core::listing::Paging;
 use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
 

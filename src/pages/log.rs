@@ -4,14 +4,15 @@
 use super::{polled_view, source_by_id};
 use crate::api::buildbot::{BuildbotClient, StepLogs};
 use crate::api::buildbot_ws::{LiveFeed, WsState};
-use crate::buildbot::paths::{BuildRef, LogRef, StepRef};
-use crate::buildbot::ws::{Entity, Frame};
-use crate::buildbot::{Log, LogType};
-use crate::components::{EmptyState, ErrorPanel, LiveIndicator, Loading, LogViewer, StatusBadge};
-use crate::config::{Source, SourceKind};
+use crate::components::{EmptyState, ErrorPanel, LiveIndicator, Loading, StatusBadge};
 use crate::hooks::{set_title, use_polled_fresh, WhenIdle};
-use crate::logsession::LogSession;
-use crate::logtext::parse_line_anchor;
+use crate::log::session::LogSession;
+use crate::log::viewer::LogViewer;
+use buildscope_core::buildbot::paths::{BuildRef, LogRef, StepRef};
+use buildscope_core::buildbot::ws::{Entity, Frame};
+use buildscope_core::buildbot::{Log, LogType};
+use buildscope_core::config::{Source, SourceKind};
+use buildscope_core::log::text::parse_line_anchor;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::A;
@@ -151,7 +152,7 @@ fn head_view(source_id: &str, buildid: i64, d: StepLogs) -> impl IntoView {
     let step_link = format!("/s/{source_id}/builds/{buildid}#step-{}", step.number);
     let builder = d.detail.builder;
     let build = d.detail.build;
-    let builder_key = if crate::buildbot::is_identifier(&builder.name) {
+    let builder_key = if buildscope_core::buildbot::is_identifier(&builder.name) {
         builder.name.clone()
     } else {
         builder.builderid.to_string()
@@ -163,7 +164,7 @@ fn head_view(source_id: &str, buildid: i64, d: StepLogs) -> impl IntoView {
             let href = log_href(source_id, buildid, step.number, &l.slug);
             view! {
                 <li><A href=href attr:class="log-tab">{l.name}
-                    <span class="muted num">{format!(" {}", crate::timefmt::group_digits(l.num_lines))}</span>
+                    <span class="muted num">{format!(" {}", buildscope_core::timefmt::group_digits(l.num_lines))}</span>
                 </A></li>
             }
         })
@@ -289,7 +290,7 @@ fn follow_log(
 fn HtmlLog(client: BuildbotClient, log: Log, download_url: String) -> impl IntoView {
     /// Past this size the frame would be slow to build; the download still works.
     const MAX_HTML_LINES: u64 = 20_000;
-    let html = RwSignal::new(None::<Result<String, crate::error::ApiError>>);
+    let html = RwSignal::new(None::<Result<String, buildscope_core::error::ApiError>>);
     let too_big = log.num_lines > MAX_HTML_LINES;
     let r = LogRef::Id(log.logid);
     let load = move || {

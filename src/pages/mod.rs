@@ -19,9 +19,9 @@ pub use log::LogPage;
 pub use source::SourcePage;
 
 use crate::components::{ErrorPanel, Loading, Pager};
-use crate::config::{Config, Source};
 use crate::hooks::Polled;
-use crate::listing::{self, Paging, STATUS_FILTERS};
+use buildscope_core::config::{Config, Source};
+use buildscope_core::listing::{self, Paging, STATUS_FILTERS};
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_location, use_navigate, use_query_map};

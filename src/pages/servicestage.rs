@@ -3,19 +3,19 @@
 use super::source::no_match;
 use super::{compare_link, fact, polled_view, ListControls};
 use crate::api::huawei::ServiceStageClient;
-use crate::compare::{compare, phases};
 use crate::components::{
     CompareSide, CompareView, EmptyState, LiveDuration, PhaseStrip, StatusBadge, Timestamp,
 };
-use crate::config::Source;
-use crate::error::ApiError;
-use crate::freshness::{keep_newer, Progress};
 use crate::hooks::{set_title, use_polled, use_polled_fresh, WhenIdle};
-use crate::links::percent_encode;
-use crate::listing::{self, name_matches};
-use crate::servicestage::{system_label, Build, BuildList, JobList, Phase};
-use crate::status::Status;
-use crate::timefmt::format_duration;
+use buildscope_core::compare::{compare, phases};
+use buildscope_core::config::Source;
+use buildscope_core::error::ApiError;
+use buildscope_core::freshness::{keep_newer, Progress};
+use buildscope_core::links::percent_encode;
+use buildscope_core::listing::{self, name_matches};
+use buildscope_core::servicestage::{system_label, Build, BuildList, JobList, Phase};
+use buildscope_core::status::Status;
+use buildscope_core::timefmt::format_duration;
 use leptos::prelude::*;
 use leptos_router::components::A;
 
@@ -283,7 +283,7 @@ fn compare_side(source_id: &str, b: &Build) -> CompareSide {
     CompareSide {
         label: match &b.index {
             Some(i) => format!("#{i}"),
-            None => crate::vcs::short_revision(&b.id).to_string(),
+            None => buildscope_core::vcs::short_revision(&b.id).to_string(),
         },
         href: format!("/s/{source_id}/builds/{}", percent_encode(&b.id)),
         status: b.status.clone(),

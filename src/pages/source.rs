@@ -3,9 +3,9 @@ use super::servicestage::ServiceStageOverview;
 use super::{polled_view, source_by_id, ListControls};
 use crate::api::buildbot::{fresher_overview, BuildbotClient, BuilderSummary};
 use crate::components::{BuildTable, EmptyState, LiveIndicator, StatusBadge};
-use crate::config::{Source, SourceKind};
 use crate::hooks::{set_title, use_live, use_polled_fresh, WhenIdle};
-use crate::listing::{name_matches, status_matches};
+use buildscope_core::config::{Source, SourceKind};
+use buildscope_core::listing::{name_matches, status_matches};
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -104,7 +104,7 @@ fn BuildbotOverview(source: Source) -> impl IntoView {
 
 fn builder_section(source_id: String, s: BuilderSummary) -> impl IntoView {
     // Names that are not identifiers go by id, so the URL needs no escaping.
-    let key = if crate::buildbot::is_identifier(&s.builder.name) {
+    let key = if buildscope_core::buildbot::is_identifier(&s.builder.name) {
         s.builder.name.clone()
     } else {
         s.builder.builderid.to_string()

@@ -218,7 +218,7 @@ mod tests {
 
     #[test]
     fn parses_the_shipped_config() {
-        let c = Config::parse(include_str!("../public/config.json")).unwrap();
+        let c = Config::parse(include_str!("../../../public/config.json")).unwrap();
         assert_eq!(c.sources[0].kind, SourceKind::Buildbot);
         assert!(c.sources[0].url.ends_with('/'));
         assert!(c.source(&c.sources[0].id).is_some());

@@ -128,10 +128,10 @@ pub fn decode_frame(text: &str) -> Result<Frame, DecodeError> {
     Ok(Frame::Reply { id, code, message })
 }
 
-/// Delay before reconnect attempt `attempt` (0-based): 1, 2, 4, 8, 16, then 30 s, so a master
+/// Delay before reconnect attempt `attempt` (0-based): the app's one backoff, so a master
 /// restart is picked up quickly and a long outage costs one attempt every 30 s.
 pub fn reconnect_delay_ms(attempt: u32) -> u32 {
-    (1_000u32 << attempt.min(5)).min(30_000)
+    crate::retry::backoff_ms(attempt)
 }
 
 #[cfg(test)]

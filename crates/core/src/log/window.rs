@@ -15,7 +15,7 @@
 //!
 //! Unlike Buildbot's viewer, a gap is never a fatal error (a window that lands away from the
 //! cached runs becomes a run of its own) and search does not pull the whole log into memory:
-//! scanning consumes windows and keeps only what it found (see `logscan.rs`).
+//! scanning consumes windows and keeps only what it found (see `log::scan.rs`).
 
 use std::ops::Range;
 

@@ -359,7 +359,7 @@ mod tests {
             ),
         ];
         // Each expected path is the URL of a fixture recorded from a real master (INDEX.tsv).
-        let index = include_str!("../../tests/fixtures/buildbot/INDEX.tsv");
+        let index = include_str!("../../../../tests/fixtures/buildbot/INDEX.tsv");
         for (got, want) in cases {
             assert_eq!(got, want);
             assert!(

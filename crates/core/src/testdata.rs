@@ -2,7 +2,10 @@
 
 /// The directory of one system's fixtures.
 pub fn dir(system: &str) -> String {
-    format!("{}/tests/fixtures/{system}", env!("CARGO_MANIFEST_DIR"))
+    format!(
+        "{}/tests/fixtures/{system}",
+        concat!(env!("CARGO_MANIFEST_DIR"), "/../..")
+    )
 }
 
 fn read(system: &str, name: &str) -> String {

@@ -9,10 +9,10 @@ use std::collections::HashSet;
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
-use buildscope::ansi::{render_line, strip_into, style_after, Style};
-use buildscope::loggroups::GroupIndex;
+use buildscope_core::ansi::{render_line, strip_into, style_after, Style};
+use buildscope_core::log::groups::GroupIndex;
 // Deterministic, so every run measures the same text.
-use buildscope::rng::Rng;
+use buildscope_core::rng::Rng;
 
 /// Bytes of text generated per data set.
 const TARGET_BYTES: usize = 50_000_000;

@@ -1,14 +1,12 @@
 //! Component tests in a real browser (wasm-bindgen-test + headless Chromium): mount a component,
 //! then assert on the DOM a user would see. Data comes from real Buildbot responses.
-#![cfg(target_arch = "wasm32")]
 
-use buildscope::buildbot::{decode_builds, decode_steps};
-use buildscope::components::{
-    BuildTable, CompareTable, ErrorPanel, PhaseStrip, StageMap, StatusBadge, StepList,
-};
-use buildscope::error::{ApiError, ErrorKind};
-use buildscope::status::Status;
-use buildscope::{codearts, servicestage};
+use crate::components::compare_table::CompareTable;
+use crate::components::{BuildTable, ErrorPanel, PhaseStrip, StageMap, StatusBadge, StepList};
+use buildscope_core::buildbot::{decode_builds, decode_steps};
+use buildscope_core::error::{ApiError, ErrorKind};
+use buildscope_core::status::Status;
+use buildscope_core::{codearts, servicestage};
 use leptos::prelude::*;
 use leptos_router::components::Router;
 use wasm_bindgen::JsCast;
@@ -89,7 +87,7 @@ fn every_status_renders_icon_word_and_system_label() {
 #[wasm_bindgen_test]
 async fn step_list_orders_marks_failure_and_folds_hidden_steps() {
     let steps = decode_steps(include_str!(
-        "fixtures/buildbot/build-kitchen-sink-steps.json"
+        "../tests/fixtures/buildbot/build-kitchen-sink-steps.json"
     ))
     .unwrap();
     let visible: Vec<_> = steps.iter().filter(|s| !s.hidden).cloned().collect();
@@ -129,7 +127,7 @@ async fn step_list_orders_marks_failure_and_folds_hidden_steps() {
 #[wasm_bindgen_test]
 fn only_http_urls_become_links() {
     let steps = decode_steps(include_str!(
-        "fixtures/buildbot/build-linux-steps-with-urls.json"
+        "../tests/fixtures/buildbot/build-linux-steps-with-urls.json"
     ))
     .unwrap();
     let urls: Vec<_> = steps.iter().flat_map(|s| s.urls.clone()).collect();
@@ -155,7 +153,10 @@ fn only_http_urls_become_links() {
 
 #[wasm_bindgen_test]
 fn build_table_links_each_build_and_shows_its_status() {
-    let builds = decode_builds(include_str!("fixtures/buildbot/builds-latest10.json")).unwrap();
+    let builds = decode_builds(include_str!(
+        "../tests/fixtures/buildbot/builds-latest10.json"
+    ))
+    .unwrap();
     let expected = builds.clone();
     let root = mount(move || view! { <Router><BuildTable source_id="local" builds/></Router> });
     let rows = all(&root, "tr.build-row");
@@ -202,9 +203,10 @@ async fn error_panel_names_source_status_code_and_offers_retry() {
 
 #[wasm_bindgen_test]
 fn stage_map_follows_sequence_not_map_order() {
-    let stages =
-        codearts::decode_full_stages(include_str!("fixtures/huawei/codearts-full-stages.json"))
-            .unwrap();
+    let stages = codearts::decode_full_stages(include_str!(
+        "../tests/fixtures/huawei/codearts-full-stages.json"
+    ))
+    .unwrap();
     let expected: Vec<String> = stages.iter().map(|s| s.display_name.clone()).collect();
     let root = mount(move || view! { <StageMap stages/> });
     let names: Vec<String> = all(&root, "li.stage .stage__name")
@@ -228,9 +230,10 @@ fn stage_map_follows_sequence_not_map_order() {
 
 #[wasm_bindgen_test]
 fn phase_strip_shows_six_phases_in_order_and_nine_distinct_states() {
-    let phases =
-        servicestage::decode_phases(include_str!("fixtures/huawei/servicestage-phases.json"))
-            .unwrap();
+    let phases = servicestage::decode_phases(include_str!(
+        "../tests/fixtures/huawei/servicestage-phases.json"
+    ))
+    .unwrap();
     let root = mount(move || view! { <PhaseStrip phases/> });
     let names: Vec<String> = all(&root, "li.phase .phase__name")
         .iter()
@@ -293,12 +296,12 @@ fn geometry(el: &Element) -> (f64, f64) {
 #[wasm_bindgen_test]
 async fn timeline_bars_are_placed_from_step_times() {
     // A real build: started 1795318334, complete 1795318348 (a 14 s axis).
-    let build = buildscope::buildbot::decode_build(include_str!(
-        "fixtures/buildbot/build-kitchen-sink.json"
+    let build = buildscope_core::buildbot::decode_build(include_str!(
+        "../tests/fixtures/buildbot/build-kitchen-sink.json"
     ))
     .unwrap();
     let mut steps = decode_steps(include_str!(
-        "fixtures/buildbot/build-kitchen-sink-steps.json"
+        "../tests/fixtures/buildbot/build-kitchen-sink-steps.json"
     ))
     .unwrap();
     // Give step 2 (1795318340 → 1795318344) one second of lock wait.
@@ -343,13 +346,13 @@ async fn timeline_bars_are_placed_from_step_times() {
 
 #[wasm_bindgen_test]
 fn compare_table_says_what_changed_in_words() {
-    use buildscope::compare::Item;
+    use buildscope_core::compare::Item;
     let named = |l: &[(&str, Option<f64>)], status: Status| {
         l.iter()
             .map(|(n, d)| Item::new(*n, *d, status.clone()))
             .collect::<Vec<_>>()
     };
-    let rows = buildscope::compare::compare(
+    let rows = buildscope_core::compare::compare(
         &named(
             &[
                 ("checkout", Some(10.0)),
@@ -398,7 +401,10 @@ fn compare_table_says_what_changed_in_words() {
 
 #[wasm_bindgen_test]
 fn build_table_shows_branch_and_a_short_revision_where_known() {
-    let mut builds = decode_builds(include_str!("fixtures/buildbot/builds-latest10.json")).unwrap();
+    let mut builds = decode_builds(include_str!(
+        "../tests/fixtures/buildbot/builds-latest10.json"
+    ))
+    .unwrap();
     // Forced builds of the real master have empty branch/revision: no columns for them.
     let plain = builds.clone();
     let root =

@@ -1,18 +1,20 @@
-//! The log viewer's engine in the browser: it owns the line cache, asks `logwindow::plan`
+//! The log viewer's engine in the browser: it owns the line cache, asks `log::window::plan`
 //! what to fetch, keeps exactly one `contents` request in flight (a stale one is let finish,
-//! never aborted: see `Endpoint::never_hang_up`), feeds the background scan (`logscan`) and tells the view through signals when lines
+//! never aborted: see `Endpoint::never_hang_up`), feeds the background scan (`log::scan`) and tells the view through signals when lines
 //! arrive. No DOM here: the component reports which lines are on screen and renders what the
 //! session holds.
 
-use crate::ansi::{self, Style};
 use crate::api::buildbot::BuildbotClient;
-use crate::buildbot::paths::{LogRef, Window};
-use crate::buildbot::LogType;
-use crate::error::ApiError;
-use crate::logscan::Scanner;
-use crate::logsearch::Matcher;
-use crate::logtext::LogLine;
-use crate::logwindow::{keep_range, plan, Decision, LineCache, PlanConfig, Purpose, Request};
+use buildscope_core::ansi::{self, Style};
+use buildscope_core::buildbot::paths::{LogRef, Window};
+use buildscope_core::buildbot::LogType;
+use buildscope_core::error::ApiError;
+use buildscope_core::log::scan::Scanner;
+use buildscope_core::log::search::Matcher;
+use buildscope_core::log::text::LogLine;
+use buildscope_core::log::window::{
+    keep_range, plan, Decision, LineCache, PlanConfig, Purpose, Request,
+};
 use gloo_timers::callback::Timeout;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -124,7 +126,7 @@ pub struct LogSession {
 impl LogSession {
     pub fn new(client: BuildbotClient, logid: i64, kind: LogType, total: u64) -> LogSession {
         let mut scanner = Scanner::new();
-        if total <= crate::logscan::AUTO_SCAN_LINES {
+        if total <= buildscope_core::log::scan::AUTO_SCAN_LINES {
             scanner.auto_index();
         }
         LogSession {
@@ -238,10 +240,6 @@ impl LogSession {
     /// Reads cached line `n`.
     pub fn with_line<R>(&self, n: u64, f: impl FnOnce(Option<&Cached>) -> R) -> R {
         f(self.inner.borrow().cache.get(n))
-    }
-
-    pub fn cached_lines(&self) -> u64 {
-        self.inner.borrow().cache.len()
     }
 
     fn scan_changed(&self) {
@@ -369,7 +367,7 @@ impl LogSession {
         i.superseded = false;
         i.failures = 0;
         let kind = i.kind.clone();
-        let chunk = crate::buildbot::LogChunk {
+        let chunk = buildscope_core::buildbot::LogChunk {
             logid: 0,
             firstline,
             content: content.to_string(),
@@ -413,7 +411,7 @@ impl LogSession {
             i.failures += 1;
             // The HTTP helper already retried transient failures; back off before the next
             // round so a broken master is not hammered by scrolling (2 s, 4 s … 30 s).
-            (1_000u32 << i.failures.min(5)).min(30_000)
+            buildscope_core::retry::backoff_ms(i.failures)
         };
         let _ = self.sig.error.try_set(Some(e));
         let this = self.clone();

@@ -1,13 +1,13 @@
 //! The background pass over a whole log (pure, no DOM): one ordered walk from line 0 that
 //! feeds the group index, the error list and the current search, so each line is fetched
 //! once however many of them need it. The viewer fetches the windows the pass asks for (only
-//! when the view needs nothing, see `logwindow::plan`) and drops their text afterwards: what
+//! when the view needs nothing, see `log::window::plan`) and drops their text afterwards: what
 //! the pass keeps is bounded — groups, at most [`MAX_ERRORS`] error lines, and the search
-//! hits (`logsearch::Hits`).
+//! hits (`log::search::Hits`).
 
-use crate::loggroups::GroupIndex;
-use crate::logsearch::{Hits, Matcher};
-use crate::logtext::LogLine;
+use crate::log::groups::GroupIndex;
+use crate::log::search::{Hits, Matcher};
+use crate::log::text::LogLine;
 
 /// Error lines remembered for next / previous error.
 pub const MAX_ERRORS: usize = 100_000;
@@ -147,7 +147,7 @@ impl Scanner {
 mod tests {
     use super::*;
     use crate::buildbot::LogType;
-    use crate::logsearch::Query;
+    use crate::log::search::Query;
 
     fn lines(raw: &[&str]) -> Vec<LogLine> {
         raw.iter()

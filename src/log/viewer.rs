@@ -1,15 +1,15 @@
 //! The virtualized log viewer: renders the rows on screen (plus a small overscan) from a
 //! [`LogSession`], whatever the log's size, with a scrollbar that stays usable past the
-//! browser's element-height cap (`logscroll.rs`). Toolbar: search, errors, wrap, follow,
+//! browser's element-height cap (`log::scroll.rs`). Toolbar: search, errors, wrap, follow,
 //! top/bottom, go to line, palette, raw and download. The session does all fetching.
 
-use crate::ansi::{self, Color, Span, Style};
-use crate::loggroups::VisibleRows;
-use crate::logscroll::Geometry;
-use crate::logsearch::{pieces, Matcher, Query};
-use crate::logsession::LogSession;
-use crate::logtext::line_anchor;
-use crate::timefmt::{group_digits, human_bytes};
+use crate::log::session::LogSession;
+use buildscope_core::ansi::{self, Color, Span, Style};
+use buildscope_core::log::groups::VisibleRows;
+use buildscope_core::log::scroll::Geometry;
+use buildscope_core::log::search::{pieces, Matcher, Query};
+use buildscope_core::log::text::line_anchor;
+use buildscope_core::timefmt::{group_digits, human_bytes};
 use leptos::ev;
 use leptos::html::{Div, Input};
 use leptos::prelude::*;
@@ -471,7 +471,7 @@ pub fn LogViewer(
     Effect::new(move |_| set_pref("wrap", if wrap.get() { "1" } else { "0" }));
     Effect::new(move |_| set_pref("palette", palette.get().key()));
 
-    // Scrolling by wheel and keys when the scrollbar is proportional (see logscroll.rs).
+    // Scrolling by wheel and keys when the scrollbar is proportional (see log::scroll.rs).
     let on_wheel = move |e: web_sys::WheelEvent| {
         let g = geom.get_untracked();
         if !g.scaled() || e.shift_key() {

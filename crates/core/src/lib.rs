@@ -1,0 +1,32 @@
+//! buildscope-core: everything buildscope does that is plain Rust, with no web dependency, so
+//! it is tested natively (`cargo test -p buildscope-core`). The web crate (the repository's
+//! root) only does I/O, renders and routes.
+//!
+//! - models and decoders: [`buildbot`], [`codearts`], [`servicestage`], [`config`], [`json`]
+//! - one status vocabulary: [`status`]; time: [`timeparse`], [`timefmt`], [`timeline`]
+//! - the log viewer's logic: [`ansi`] and the [`log`] folder
+//! - what pages compute: [`listing`], [`compare`], [`freshness`], [`links`], [`vcs`]
+//! - failures as the user sees them: [`error`]; how long to wait before trying again: [`retry`]
+
+pub mod ansi;
+pub mod buildbot;
+pub mod codearts;
+pub mod compare;
+pub mod config;
+pub mod error;
+pub mod freshness;
+pub mod json;
+pub mod links;
+pub mod listing;
+pub mod log;
+pub mod retry;
+pub mod rng;
+pub mod servicestage;
+pub mod status;
+pub mod timefmt;
+pub mod timeline;
+pub mod timeparse;
+pub mod vcs;
+
+#[cfg(test)]
+mod testdata;
