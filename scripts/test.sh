@@ -3,6 +3,11 @@
 # with "N passed, N failed". Layers: format + clippy, native `cargo test`, wasm-bindgen-test in
 # headless Chromium, and Playwright end-to-end against the release build served by nginx with a
 # real Buildbot master (started in a temporary directory, builds forced through its REST API).
+#
+# Knobs for repeating part of it (the full run is the contract; these are for chasing flakes):
+#   LAYERS="lint native wasm e2e"   the layers to run (default: all)
+#   E2E_ARGS="..."                  extra Playwright arguments, e.g. the log viewer's specs ten
+#                                   times: LAYERS=e2e E2E_ARGS="-g 'log\.spec|storm\.spec|fault matrix: log' --repeat-each=10"
 set -uo pipefail
 source "$(dirname "$0")/env.sh"
 cd "$ROOT"
@@ -44,6 +49,9 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
+LAYERS=${LAYERS:-lint native wasm e2e}
+layer() { [[ " $LAYERS " == *" $1 "* ]]; }
+
 PASSED=0; FAILED=0; BROKEN=()
 count_cargo() { # LOG LAYER: adds the "test result:" lines of a cargo test log
     local p f
@@ -60,6 +68,7 @@ say "Buildbot master (temporary, ports $BB_WWW_PORT/$BB_PB_PORT) + forced builds
     > "$LOGS/buildbot.log" 2>&1 &
 BB_SETUP_PID=$!
 
+if layer lint; then
 say "cargo fmt --check, clippy -D warnings (native and wasm32)"
 # The fuzz crate (fuzz/, its own workspace, nightly) is only format-checked here: rustfmt needs
 # no build. `make fuzz` builds and runs it.
@@ -70,17 +79,23 @@ if cargo fmt --all --check && rustfmt --check --edition 2021 fuzz/src/lib.rs fuz
 else
     FAILED=$((FAILED + 1)); layer_failed lint
 fi
+fi
 
-say "native: cargo test (app logic and the Huawei simulator)"
+if layer native; then
+say "native: cargo test (core logic and the Huawei simulator)"
 cargo test --workspace --locked 2>&1 | tee "$LOGS/native.log"
 [ "${PIPESTATUS[0]}" = 0 ] || layer_failed native
 count_cargo "$LOGS/native.log" native
+fi
 
+if layer wasm; then
 say "browser: wasm-bindgen-test in headless Chromium"
 cargo test --locked --target wasm32-unknown-unknown -p buildscope 2>&1 | tee "$LOGS/wasm.log"
 [ "${PIPESTATUS[0]}" = 0 ] || layer_failed wasm
 count_cargo "$LOGS/wasm.log" wasm
+fi
 
+if layer e2e; then
 say "release build: trunk build --release"
 rm -rf dist
 trunk build --release --locked=true > "$LOGS/trunk.log" 2>&1
@@ -105,7 +120,8 @@ if [ "$TRUNK_RC" = 0 ] && [ -f dist/index.html ]; then
     export E2E_BASE_URL="http://127.0.0.1:$WEB_PORT" BB_API="http://127.0.0.1:$BB_WWW_PORT/api/v2"
     export SIM_URL="http://127.0.0.1:$SIM_PORT"
     export FAULT_MATRIX_OUT="$LOGS/fault-matrix.txt"
-    PLAYWRIGHT_JSON_OUTPUT_NAME="$LOGS/e2e.json" npx playwright test -c e2e/playwright.config.mjs --reporter=list,json
+    eval "E2E_EXTRA=(${E2E_ARGS:-})"
+    PLAYWRIGHT_JSON_OUTPUT_NAME="$LOGS/e2e.json" npx playwright test -c e2e/playwright.config.mjs --reporter=list,json "${E2E_EXTRA[@]}"
     if [ $? != 0 ]; then
         layer_failed e2e
         # What the servers said, so a failure on a machine nobody can log into can be read.
@@ -121,6 +137,7 @@ if [ "$TRUNK_RC" = 0 ] && [ -f dist/index.html ]; then
     echo "e2e: $p passed, $f failed"
 else
     FAILED=$((FAILED + 1)); layer_failed "release build"
+fi
 fi
 
 [ -f "$LOGS/fault-matrix.txt" ] && cat "$LOGS/fault-matrix.txt"
