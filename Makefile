@@ -22,8 +22,10 @@ soak:
 setup:
 	bash scripts/setup.sh
 
+# Like demo and test, installs what is missing first (trunk, wasm-opt 132...): a fresh clone
+# builds without `make setup`.
 build:
-	bash -c 'source scripts/env.sh && trunk build --release'
+	bash scripts/setup.sh && bash -c 'source scripts/env.sh && trunk build --release --locked=true'
 
 clean:
 	rm -rf dist
