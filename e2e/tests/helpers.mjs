@@ -46,14 +46,21 @@ export async function latestBuild(builderid) {
   return builds[0];
 }
 
-/** The build, step and log of `builder`'s latest build whose step is named `stepName`. */
+/** The build, step and log of `builder`'s latest build whose step is named `stepName`. A build
+ * that has just started creates its steps and their logs as it reaches them, so this waits
+ * until both exist (a finished build has them at once). */
 export async function stepLog(builderName, stepName, slug = 'stdio') {
   const builder = await builderByName(builderName);
   const build = await latestBuild(builder.builderid);
-  const { steps } = await api(`builds/${build.buildid}/steps`);
-  const step = steps.find((s) => s.name === stepName);
-  const { logs } = await api(`steps/${step.stepid}/logs`);
-  const log = logs.find((l) => l.slug === slug);
+  let step, log;
+  await expect.poll(async () => {
+    const { steps } = await api(`builds/${build.buildid}/steps`);
+    step = steps.find((s) => s.name === stepName);
+    if (!step) return false;
+    const { logs } = await api(`steps/${step.stepid}/logs`);
+    log = logs.find((l) => l.slug === slug);
+    return Boolean(log);
+  }, { timeout: 30_000, message: `${builderName} build ${build.number}: step "${stepName}" with log ${slug}` }).toBe(true);
   return { build, step, log, url: `/s/local/builds/${build.buildid}/steps/${step.number}/logs/${slug}` };
 }
 
