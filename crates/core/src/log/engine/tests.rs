@@ -693,6 +693,22 @@ fn close_stops_everything_and_its_answer_still_frees_the_lane() {
 }
 
 #[test]
+fn a_failure_after_close_still_frees_the_lane() {
+    let mut w = World::new(&[1_000_000, 1_000_000]);
+    w.view(0, 0..40);
+    w.run(0, |e, lane| e.close(lane));
+    w.view(1, 0..40);
+    w.fail();
+    assert_eq!(
+        w.timer(0, Timer::Retry),
+        None,
+        "a closed engine does not retry"
+    );
+    assert!(w.seen[0].iter().all(|c| !matches!(c, Command::Error(_))));
+    assert_eq!(w.fetched[1], [win(0, 540)]);
+}
+
+#[test]
 fn an_answer_nobody_asked_for_is_ignored() {
     let mut w = World::new(&[1_000_000]);
     w.view(0, 0..40);
