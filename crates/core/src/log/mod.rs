@@ -1,7 +1,9 @@
 //! The log viewer's logic, apart from any rendering or I/O: a log's lines ([`text`]), which
-//! windows to fetch ([`window`]), the background scan ([`scan`]) for groups ([`groups`]) and
-//! search hits ([`search`]), and the scrollbar's geometry ([`scroll`]).
+//! windows to fetch ([`window`]) and the rules for fetching them ([`engine`]), the background
+//! scan ([`scan`]) for groups ([`groups`]) and search hits ([`search`]), and the scrollbar's
+//! geometry ([`scroll`]).
 
+pub mod engine;
 pub mod groups;
 pub mod scan;
 pub mod scroll;

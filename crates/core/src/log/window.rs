@@ -9,9 +9,10 @@
 //!   next to (or over) a run merges them; [`LineCache::retain_near`] drops lines far from the
 //!   viewport, so memory is bounded by the keep distance, not by the log size.
 //! * [`plan`] looks at the rows on screen, what is cached and what is in flight, and returns one
-//!   [`Decision`]: nothing, keep waiting, start a request, or abort the stale one and start
-//!   another. There is never more than one request in flight; the view always wins over a
-//!   background scan (search, errors, groups), which only runs when the view is covered.
+//!   [`Decision`]: nothing, keep waiting, start a request, or: the one in flight went stale,
+//!   this is what to send once it lands (a stale request is let finish, never aborted: see
+//!   `log::engine`). There is never more than one request in flight; the view always wins
+//!   over a background scan (search, errors, groups), which only runs when the view is covered.
 //!
 //! Unlike Buildbot's viewer, a gap is never a fatal error (a window that lands away from the
 //! cached runs becomes a run of its own) and search does not pull the whole log into memory:
@@ -83,7 +84,9 @@ pub enum Decision {
     Wait,
     /// Send this request (nothing is in flight).
     Start(Request),
-    /// Abort the request in flight (it no longer helps the view) and send this one.
+    /// The request in flight no longer helps the view: this one is needed instead, to be
+    /// sent when the stale one lands (`log::engine` lets it finish rather than hang up on the
+    /// server).
     Replace(Request),
 }
 
@@ -233,11 +236,6 @@ impl<T> LineCache<T> {
             true
         });
     }
-
-    /// Forgets everything (the log was replaced, e.g. after a reconnect found it shorter).
-    pub fn clear(&mut self) {
-        self.runs.clear();
-    }
 }
 
 /// `r` widened by `by` on both sides, clipped to `[0, total)`.
@@ -289,7 +287,7 @@ pub fn plan<T>(
         let missing = initiate.iter().any(|r| !cache.gaps(r.clone()).is_empty());
         if missing {
             if let Some(req) = in_flight {
-                // A view request that still lands on what is needed is kept (aborting it would
+                // A view request that still lands on what is needed is kept (replacing it would
                 // only restart the same work); anything else is stale.
                 if req.purpose == Purpose::View
                     && initiate.iter().any(|r| overlaps(&req.lines(), r))
