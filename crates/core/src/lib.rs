@@ -21,6 +21,7 @@ pub mod listing;
 pub mod log;
 pub mod retry;
 pub mod rng;
+pub mod routes;
 pub mod servicestage;
 pub mod status;
 pub mod timefmt;
