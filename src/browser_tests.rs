@@ -5,6 +5,7 @@ use crate::components::compare_table::CompareTable;
 use crate::components::{BuildTable, ErrorPanel, PhaseStrip, StageMap, StatusBadge, StepList};
 use buildscope_core::buildbot::{decode_builds, decode_steps};
 use buildscope_core::error::{ApiError, ErrorKind};
+use buildscope_core::routes::Route;
 use buildscope_core::status::Status;
 use buildscope_core::{codearts, servicestage};
 use leptos::prelude::*;
@@ -164,7 +165,7 @@ fn build_table_links_each_build_and_shows_its_status() {
     for (row, b) in rows.iter().zip(&expected) {
         assert_eq!(
             one(row, "a").get_attribute("href"),
-            Some(format!("/s/local/builds/{}", b.buildid))
+            Some(Route::build("local", &b.buildid.to_string(), "").href())
         );
         assert_eq!(text(&one(row, "a")), format!("#{}", b.number));
         assert_eq!(text(&one(row, ".badge__text")), b.status().to_string());

@@ -1,4 +1,5 @@
 use buildscope_core::config::Source;
+use buildscope_core::routes::Route;
 use leptos::prelude::*;
 use leptos_router::components::A;
 
@@ -19,7 +20,7 @@ pub fn TopBar(#[prop(into)] title: String, sources: Vec<Source>) -> impl IntoVie
                         .map(|s| {
                             view! {
                                 <li>
-                                    <A href=format!("/s/{}", s.id)>
+                                    <A href=Route::source(&s.id).href()>
                                         {s.name}
                                         <span class="muted">{format!(" · {}", s.kind.label())}</span>
                                     </A>
