@@ -1,7 +1,6 @@
 //! CodeArts Build views: jobs of the configured project, a job's history, a build's stage map.
 
-use super::source::no_match;
-use super::{compare_link, fact, pager, polled_view, ListControls};
+use super::{compare_link, fact, no_match, pager, polled_view, ListControls};
 use crate::api::huawei::CodeArtsClient;
 use crate::components::{
     CompareSide, CompareView, EmptyState, LiveDuration, Revision, StageMap, StatusBadge, Timestamp,

@@ -18,7 +18,7 @@ pub use job::JobPage;
 pub use log::LogPage;
 pub use source::SourcePage;
 
-use crate::components::{ErrorPanel, Loading, Pager};
+use crate::components::{EmptyState, ErrorPanel, Loading, Pager};
 use crate::hooks::Polled;
 use buildscope_core::config::{Config, Source};
 use buildscope_core::listing::{self, Paging, STATUS_FILTERS};
@@ -63,6 +63,16 @@ where
             None => ().into_any(),
             Some(d) => render(d).into_any(),
         }}
+    }
+}
+
+/// What an overview says when the search and filter leave nothing.
+fn no_match(what: &'static str) -> impl IntoView {
+    view! {
+        <EmptyState
+            title=format!("No matching {what}")
+            hint="Clear the search or choose another status to see more."
+        />
     }
 }
 

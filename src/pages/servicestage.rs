@@ -1,7 +1,6 @@
 //! ServiceStage views: jobs, a job's builds, a build's detail and its phase strip.
 
-use super::source::no_match;
-use super::{compare_link, fact, polled_view, ListControls};
+use super::{compare_link, fact, no_match, polled_view, ListControls};
 use crate::api::huawei::ServiceStageClient;
 use crate::components::{
     CompareSide, CompareView, EmptyState, LiveDuration, PhaseStrip, StatusBadge, Timestamp,

@@ -1,6 +1,6 @@
 use super::codearts::CodeArtsOverview;
 use super::servicestage::ServiceStageOverview;
-use super::{polled_view, source_by_id, ListControls};
+use super::{no_match, polled_view, source_by_id, ListControls};
 use crate::api::buildbot::{fresher_overview, BuildbotClient, BuilderSummary};
 use crate::components::{BuildTable, EmptyState, LiveIndicator, StatusBadge};
 use crate::hooks::{set_title, use_live, use_polled_fresh, WhenIdle};
@@ -30,16 +30,6 @@ pub fn SourcePage() -> impl IntoView {
             SourceKind::CodeArts => view! { <CodeArtsOverview source/> }.into_any(),
             SourceKind::ServiceStage => view! { <ServiceStageOverview source/> }.into_any(),
         },
-    }
-}
-
-/// What an overview says when the search and filter leave nothing.
-pub(super) fn no_match(what: &'static str) -> impl IntoView {
-    view! {
-        <EmptyState
-            title=format!("No matching {what}")
-            hint="Clear the search or choose another status to see more."
-        />
     }
 }
 
