@@ -466,3 +466,42 @@ fn every_codearts_status_gets_a_badge_with_its_own_label() {
         root.remove();
     }
 }
+
+/// A polled view waits for a token only while it lives: the waiters of views that are gone
+/// go with them (they used to pile up for as long as the tab lived), and entering a token
+/// still wakes the live ones.
+#[wasm_bindgen_test]
+fn token_waiters_live_as_long_as_their_views() {
+    use crate::api::auth;
+    use crate::hooks::{use_polled, WhenIdle};
+    use futures::channel::mpsc;
+
+    // Polled views spawn their loop: mounting sets up the executor that runs it.
+    mount(|| ()).remove();
+    let before = auth::waiting();
+    let views: Vec<Owner> = (0..3)
+        .map(|_| {
+            let owner = Owner::new();
+            owner.with(|| {
+                use_polled(
+                    || async { Ok::<u32, ApiError>(1) },
+                    |_| false,
+                    WhenIdle::Stop,
+                );
+            });
+            owner
+        })
+        .collect();
+    assert_eq!(auth::waiting(), before + 3);
+    for owner in views {
+        owner.cleanup();
+    }
+    assert_eq!(auth::waiting(), before);
+
+    let (tx, mut rx) = mpsc::unbounded();
+    let live = auth::on_token(tx);
+    auth::set_token("waiters-test", "t0ken".into(), false);
+    assert_eq!(rx.try_recv().ok(), Some(()));
+    drop(live);
+    assert_eq!(auth::waiting(), before);
+}
