@@ -3,12 +3,13 @@
 //! reload and back/forward.
 
 use super::{pager, param, polled_view, query_pairs, source_by_id, ListControls};
-use crate::api::buildbot::{fresher_builds, BuildbotClient};
+use crate::api::buildbot::BuildbotClient;
 use crate::components::{BuildTable, EmptyState, LiveIndicator};
 use crate::hooks::{set_title, use_live, use_polled_fresh, WhenIdle};
 use buildscope_core::buildbot::paths::{BuildFilter, BuilderRef};
 use buildscope_core::buildbot::{Build, Builder};
 use buildscope_core::config::Source;
+use buildscope_core::freshness::fresher_builds;
 use buildscope_core::listing::Paging;
 use buildscope_core::routes::Route;
 use leptos::prelude::*;
