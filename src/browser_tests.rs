@@ -202,6 +202,32 @@ async fn error_panel_names_source_status_code_and_offers_retry() {
     root.remove();
 }
 
+/// Only views that really try again say so (the HTML log loads once, then waits for the user).
+#[wasm_bindgen_test]
+fn error_panel_promises_an_automatic_retry_only_where_one_happens() {
+    let error = || {
+        ApiError::new(
+            ErrorKind::Network,
+            "Local Buildbot",
+            "/api/v2/logs/3",
+            "offline",
+        )
+    };
+    let polled = mount(move || view! { <ErrorPanel error=error()/> });
+    assert!(text(&polled).contains("Retrying automatically."));
+    polled.remove();
+    let manual = mount(move || {
+        view! { <ErrorPanel error=error() manual=true on_retry=Callback::new(|_| ())/> }
+    });
+    assert!(
+        !text(&manual).to_lowercase().contains("automatically"),
+        "{}",
+        text(&manual)
+    );
+    assert_eq!(text(&one(&manual, "button")), "Retry now");
+    manual.remove();
+}
+
 #[wasm_bindgen_test]
 fn stage_map_follows_sequence_not_map_order() {
     let stages = codearts::decode_full_stages(include_str!(

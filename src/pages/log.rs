@@ -320,7 +320,8 @@ fn HtmlLog(client: BuildbotClient, log: Log, download_url: String) -> impl IntoV
         {move || match html.get() {
             _ if too_big => view! { <EmptyState title="HTML log too large to show" hint="Download it to read it."/> }.into_any(),
             None => view! { <Loading label="Loading HTML log…"/> }.into_any(),
-            Some(Err(error)) => view! { <ErrorPanel error stale=false on_retry=Callback::new(move |_| load.with_value(|l| l()))/> }.into_any(),
+            // Loaded once: it tries again only when the user asks.
+            Some(Err(error)) => view! { <ErrorPanel error manual=true on_retry=Callback::new(move |_| load.with_value(|l| l()))/> }.into_any(),
             Some(Ok(content)) => view! {
                 <iframe class="html-log" sandbox="" referrerpolicy="no-referrer" title=format!("HTML log {}", log.name) srcdoc=content></iframe>
             }.into_any(),
