@@ -9,7 +9,7 @@ pub fn TopBar(#[prop(into)] title: String, sources: Vec<Source>) -> impl IntoVie
     view! {
         <header class="topbar">
             <a class="skip-link" href="#main">"Skip to content"</a>
-            <A href="/" attr:class="brand">
+            <A href=Route::Home.href() attr:class="brand">
                 <span class="brand__mark" aria-hidden="true">"◆"</span>
                 {title}
             </A>
