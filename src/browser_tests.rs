@@ -5,6 +5,7 @@ use crate::components::compare_table::CompareTable;
 use crate::components::{BuildTable, ErrorPanel, PhaseStrip, StageMap, StatusBadge, StepList};
 use buildscope_core::buildbot::{decode_builds, decode_steps};
 use buildscope_core::error::{ApiError, ErrorKind};
+use buildscope_core::routes::Route;
 use buildscope_core::status::Status;
 use buildscope_core::{codearts, servicestage};
 use leptos::prelude::*;
@@ -164,7 +165,7 @@ fn build_table_links_each_build_and_shows_its_status() {
     for (row, b) in rows.iter().zip(&expected) {
         assert_eq!(
             one(row, "a").get_attribute("href"),
-            Some(format!("/s/local/builds/{}", b.buildid))
+            Some(Route::build("local", &b.buildid.to_string(), "").href())
         );
         assert_eq!(text(&one(row, "a")), format!("#{}", b.number));
         assert_eq!(text(&one(row, ".badge__text")), b.status().to_string());
@@ -199,6 +200,32 @@ async fn error_panel_names_source_status_code_and_offers_retry() {
     leptos::task::tick().await;
     assert_eq!(retried.get_untracked(), 1);
     root.remove();
+}
+
+/// Only views that really try again say so (the HTML log loads once, then waits for the user).
+#[wasm_bindgen_test]
+fn error_panel_promises_an_automatic_retry_only_where_one_happens() {
+    let error = || {
+        ApiError::new(
+            ErrorKind::Network,
+            "Local Buildbot",
+            "/api/v2/logs/3",
+            "offline",
+        )
+    };
+    let polled = mount(move || view! { <ErrorPanel error=error()/> });
+    assert!(text(&polled).contains("Retrying automatically."));
+    polled.remove();
+    let manual = mount(move || {
+        view! { <ErrorPanel error=error() manual=true on_retry=Callback::new(|_| ())/> }
+    });
+    assert!(
+        !text(&manual).to_lowercase().contains("automatically"),
+        "{}",
+        text(&manual)
+    );
+    assert_eq!(text(&one(&manual, "button")), "Retry now");
+    manual.remove();
 }
 
 #[wasm_bindgen_test]
@@ -464,4 +491,43 @@ fn every_codearts_status_gets_a_badge_with_its_own_label() {
         assert_eq!(badge.get_attribute("title"), Some(expected_label));
         root.remove();
     }
+}
+
+/// A polled view waits for a token only while it lives: the waiters of views that are gone
+/// go with them (they used to pile up for as long as the tab lived), and entering a token
+/// still wakes the live ones.
+#[wasm_bindgen_test]
+fn token_waiters_live_as_long_as_their_views() {
+    use crate::api::auth;
+    use crate::hooks::{use_polled, WhenIdle};
+    use futures::channel::mpsc;
+
+    // Polled views spawn their loop: mounting sets up the executor that runs it.
+    mount(|| ()).remove();
+    let before = auth::waiting();
+    let views: Vec<Owner> = (0..3)
+        .map(|_| {
+            let owner = Owner::new();
+            owner.with(|| {
+                use_polled(
+                    || async { Ok::<u32, ApiError>(1) },
+                    |_| false,
+                    WhenIdle::Stop,
+                );
+            });
+            owner
+        })
+        .collect();
+    assert_eq!(auth::waiting(), before + 3);
+    for owner in views {
+        owner.cleanup();
+    }
+    assert_eq!(auth::waiting(), before);
+
+    let (tx, mut rx) = mpsc::unbounded();
+    let live = auth::on_token(tx);
+    auth::set_token("waiters-test", "t0ken".into(), false);
+    assert_eq!(rx.try_recv().ok(), Some(()));
+    drop(live);
+    assert_eq!(auth::waiting(), before);
 }

@@ -130,7 +130,7 @@ where
     let data = RwSignal::new(None::<T>);
     let error = RwSignal::new(None::<ApiError>);
     let (tx, mut rx) = mpsc::unbounded::<()>();
-    crate::api::auth::on_token(tx.clone());
+    let waiter = crate::api::auth::on_token(tx.clone());
     let refresh = StoredValue::new_local(Some(tx));
     let task = async move {
         let mut failures = 0u32;
@@ -178,7 +178,10 @@ where
     spawn_local(async move {
         let _ = task.await;
     });
-    on_cleanup(move || handle.abort());
+    on_cleanup(move || {
+        handle.abort();
+        drop(waiter);
+    });
     Polled {
         data,
         error,

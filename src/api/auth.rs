@@ -8,14 +8,16 @@
 
 use futures::channel::mpsc::UnboundedSender;
 use leptos::prelude::*;
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 
 const SESSION_PREFIX: &str = "buildscope.token.";
 
 thread_local! {
     static TOKENS: RefCell<HashMap<String, String>> = RefCell::new(HashMap::new());
-    static WAITERS: RefCell<Vec<UnboundedSender<()>>> = const { RefCell::new(Vec::new()) };
+    /// The polled views waiting for a token, each under the id of its [`TokenWaiter`].
+    static WAITERS: RefCell<Vec<(u64, UnboundedSender<()>)>> = const { RefCell::new(Vec::new()) };
+    static NEXT_WAITER: Cell<u64> = const { Cell::new(0) };
     static NEEDED: RwSignal<Option<(String, String)>> = RwSignal::new(None);
 }
 
@@ -46,7 +48,12 @@ pub fn set_token(source_id: &str, token: String, remember: bool) {
     }
     TOKENS.with(|t| t.borrow_mut().insert(source_id.to_string(), token));
     NEEDED.with(|n| n.set(None));
-    WAITERS.with(|w| w.borrow_mut().retain(|tx| tx.unbounded_send(()).is_ok()));
+    WAITERS.with(|w| {
+        for (_, tx) in w.borrow().iter() {
+            // A failed send is a loop that already ended; its guard removes it.
+            let _ = tx.unbounded_send(());
+        }
+    });
 }
 
 /// Asks the user for a new token (the server rejected the current one, or there is none).
@@ -68,7 +75,32 @@ pub fn needed() -> RwSignal<Option<(String, String)>> {
     NEEDED.with(|n| *n)
 }
 
-/// Registers a loop to be woken when a token arrives.
-pub fn on_token(tx: UnboundedSender<()>) {
-    WAITERS.with(|w| w.borrow_mut().push(tx));
+/// Registers a loop to be woken when a token arrives, for as long as the returned guard
+/// lives: the view that polls keeps it and drops it with itself, so a tab that opens many
+/// views keeps only the live ones.
+#[must_use = "the registration ends when the guard is dropped"]
+pub fn on_token(tx: UnboundedSender<()>) -> TokenWaiter {
+    let id = NEXT_WAITER.with(|n| {
+        let id = n.get();
+        n.set(id + 1);
+        id
+    });
+    WAITERS.with(|w| w.borrow_mut().push((id, tx)));
+    TokenWaiter(id)
+}
+
+/// A registration made by [`on_token`]; dropping it unregisters.
+pub struct TokenWaiter(u64);
+
+impl Drop for TokenWaiter {
+    fn drop(&mut self) {
+        // `try_with`: never panic if the thread's storage is already being torn down.
+        let _ = WAITERS.try_with(|w| w.borrow_mut().retain(|(id, _)| *id != self.0));
+    }
+}
+
+/// How many views wait for a token now.
+#[cfg(test)]
+pub fn waiting() -> usize {
+    WAITERS.with(|w| w.borrow().len())
 }

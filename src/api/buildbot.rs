@@ -7,7 +7,9 @@ use buildscope_core::buildbot::paths::{
 use buildscope_core::buildbot::{self, Build, Builder, Log, LogChunk, Step};
 use buildscope_core::config::Source;
 use buildscope_core::error::ApiError;
-use buildscope_core::freshness::{keep_newer, merge_items, rank, Progress};
+use buildscope_core::freshness::{
+    build_page_progress, fresher_builds, keep_newer, merge_groups, step_page_progress,
+};
 use futures::future::join_all;
 use futures::StreamExt;
 
@@ -42,53 +44,35 @@ pub struct BuildDetail {
     pub logs: Vec<Log>,
 }
 
-fn build_progress(b: &Build) -> Progress {
-    Progress::of(&b.status(), [], 0)
-}
-
 impl BuildDetail {
-    /// The build, its steps, and its logs' lengths (see `freshness.rs`).
-    pub fn progress(&self) -> Progress {
-        let steps: Vec<_> = self.steps.iter().map(Step::status).collect();
-        let lines = self.logs.iter().map(|l| l.num_lines).sum();
-        Progress::of(&self.build.status(), &steps, lines)
-    }
-
-    /// What to show when `new` arrives while `self` is on screen.
+    /// What to show when `new` arrives while `shown` is on screen (see `freshness.rs`).
     pub fn fresher(shown: &Self, new: Self) -> Self {
-        keep_newer(shown, new, Self::progress)
+        keep_newer(shown, new, |d| {
+            build_page_progress(&d.build, &d.steps, &d.logs)
+        })
     }
 }
 
 impl StepLogs {
+    /// What to show when `new` arrives while `shown` is on screen (see `freshness.rs`).
     pub fn fresher(shown: &Self, new: Self) -> Self {
-        // The step, then the build around it (the header shows its status), then log lines.
-        keep_newer(shown, new, |d| Progress {
-            whole: rank(&d.step.status()),
-            parts: rank(&d.detail.build.status()).into(),
-            amount: d.logs.iter().map(|l| l.num_lines).sum(),
+        keep_newer(shown, new, |d| {
+            step_page_progress(&d.step, &d.detail.build, &d.logs)
         })
     }
 }
 
-/// Builds listed by id: each build that is behind the one on screen keeps the one on screen.
-pub fn fresher_builds(shown: &[Build], new: Vec<Build>) -> Vec<Build> {
-    merge_items(shown, new, |b| b.buildid, build_progress)
-}
-
-/// The overview, builder by builder.
+/// The overview, builder by builder, each builder's builds by id.
 pub fn fresher_overview(shown: &[BuilderSummary], new: Vec<BuilderSummary>) -> Vec<BuilderSummary> {
-    new.into_iter()
-        .map(|mut n| {
-            if let Some(o) = shown
-                .iter()
-                .find(|o| o.builder.builderid == n.builder.builderid)
-            {
-                n.builds = fresher_builds(&o.builds, n.builds);
-            }
+    merge_groups(
+        shown,
+        new,
+        |s| s.builder.builderid,
+        |o, mut n| {
+            n.builds = fresher_builds(&o.builds, n.builds);
             n
-        })
-        .collect()
+        },
+    )
 }
 
 fn parse_error(body: &str) -> ServerError {

@@ -1,10 +1,13 @@
 //! The one HTTP helper every client uses: timeout, cancellation, retries for transient failures,
 //! and a typed [`ApiError`] naming source, URL, status, server code, message and request id.
+//! What an answer means (success, token wanted, retry or not, the error's words) is decided by
+//! `buildscope_core::http`; this file only does the I/O.
 
 use super::auth;
-use buildscope_core::config::{AuthMode, Source};
+use buildscope_core::config::{AuthMode, Source, DEFAULT_TIMEOUT_MS};
 pub use buildscope_core::error::ServerError;
 use buildscope_core::error::{ApiError, ErrorKind};
+use buildscope_core::http::{answer_error, classify, retry_delay_ms, timeout_error, StatusClass};
 use buildscope_core::json::DecodeError;
 use gloo_net::http::Request;
 use gloo_timers::callback::Timeout;
@@ -12,10 +15,6 @@ use gloo_timers::future::TimeoutFuture;
 use std::cell::Cell;
 use std::rc::Rc;
 use web_sys::AbortController;
-
-use buildscope_core::config::DEFAULT_TIMEOUT_MS;
-/// Backoff before each retry of a transient failure; the length is the number of retries.
-const RETRY_BACKOFF_MS: [u32; 2] = [400, 1_500];
 
 /// A source as the HTTP layer sees it: its name, how it authenticates, and how to read its
 /// error bodies (including 200 answers whose envelope says the call failed).
@@ -108,23 +107,19 @@ impl Endpoint {
         decode(&body).map_err(|e| ApiError::decode(&self.source, url, e))
     }
 
-    /// GET `url` as text, retrying transient failures with backoff. A timed-out attempt is not
-    /// retried here: the user has already waited the whole timeout, so they hear of it now and
-    /// the view's own backoff tries again.
+    /// GET `url` as text, retrying transient failures with backoff (`retry_delay_ms`).
     pub async fn get_text(&self, url: &str) -> Result<String, ApiError> {
-        let mut attempt = 0;
+        let mut retries = 0;
         loop {
             match self.attempt(url).await {
                 Ok(body) => return Ok(body),
-                Err(e)
-                    if e.is_transient()
-                        && e.kind != ErrorKind::Timeout
-                        && attempt < RETRY_BACKOFF_MS.len() =>
-                {
-                    TimeoutFuture::new(RETRY_BACKOFF_MS[attempt]).await;
-                    attempt += 1;
-                }
-                Err(e) => return Err(e),
+                Err(e) => match retry_delay_ms(&e, retries) {
+                    Some(ms) => {
+                        TimeoutFuture::new(ms).await;
+                        retries += 1;
+                    }
+                    None => return Err(e),
+                },
             }
         }
     }
@@ -161,12 +156,7 @@ impl Endpoint {
             Err(e) => {
                 guard.finished = true;
                 return Err(if timed_out.get() {
-                    ApiError::new(
-                        ErrorKind::Timeout,
-                        &self.source,
-                        url,
-                        format!("no answer within {} s", f64::from(self.timeout_ms) / 1000.0),
-                    )
+                    timeout_error(&self.source, url, self.timeout_ms)
                 } else {
                     ApiError::new(ErrorKind::Network, &self.source, url, network_message(&e))
                 });
@@ -191,7 +181,8 @@ impl Endpoint {
                 format!("reading the response failed: {e}"),
             )
         })?;
-        let server = if (200..300).contains(&status) {
+        let class = classify(status);
+        let server = if class == StatusClass::Success {
             match (self.envelope_error)(&body) {
                 None => {
                     if self.auth == AuthMode::Token {
@@ -204,25 +195,17 @@ impl Endpoint {
         } else {
             (self.parse_error)(&body)
         };
-        if status == 401 && self.auth == AuthMode::Token {
+        if class == StatusClass::Unauthorized && self.auth == AuthMode::Token {
             auth::request_token(&self.source_id, &self.source);
         }
-        let fallback = if body.trim_start().starts_with('<') {
-            "the server answered with an HTML page instead of JSON".to_string()
-        } else {
-            response_snippet(&body)
-        };
-        Err(ApiError {
-            kind: ErrorKind::Http,
-            source: self.source.clone(),
-            url: url.to_string(),
-            status: Some(status),
-            code: server.code,
-            message: server
-                .message
-                .unwrap_or_else(|| format!("{} {}", status, fallback)),
-            request_id: server.request_id.or(request_id),
-        })
+        Err(answer_error(
+            &self.source,
+            url,
+            status,
+            &body,
+            server,
+            request_id,
+        ))
     }
 }
 
@@ -231,17 +214,4 @@ fn network_message(e: &gloo_net::Error) -> String {
         gloo_net::Error::JsError(js) => format!("{}: {}", js.name, js.message),
         other => other.to_string(),
     }
-}
-
-/// The start of an unexpected body, for the error message (never rendered as HTML).
-fn response_snippet(body: &str) -> String {
-    let t = body.trim();
-    if t.is_empty() {
-        return "(empty body)".to_string();
-    }
-    let mut s: String = t.chars().take(200).collect();
-    if t.chars().count() > 200 {
-        s.push('…');
-    }
-    s
 }

@@ -10,9 +10,7 @@ use buildscope_core::servicestage::{self, BuildList, Phase};
 
 /// Query values are percent-encoded so ids from the server cannot change the request.
 fn q(s: &str) -> String {
-    js_sys::encode_uri_component(s)
-        .as_string()
-        .unwrap_or_default()
+    buildscope_core::links::percent_encode(s)
 }
 
 #[derive(Clone)]

@@ -1,5 +1,6 @@
 use super::{LiveDuration, Revision, StatusBadge, Timestamp};
 use buildscope_core::buildbot::Build;
+use buildscope_core::routes::Route;
 use leptos::prelude::*;
 use leptos_router::components::A;
 
@@ -26,7 +27,7 @@ pub fn BuildTable(#[prop(into)] source_id: String, builds: Vec<Build>) -> impl I
                 {builds
                     .into_iter()
                     .map(|b| {
-                        let href = format!("/s/{}/builds/{}", source_id, b.buildid);
+                        let href = Route::build(&source_id, &b.buildid.to_string(), "").href();
                         let (status, system_label) = (b.status(), b.system_label());
                         let key = status.key();
                         let stamp = stamped.then(|| view! {

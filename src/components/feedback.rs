@@ -24,17 +24,20 @@ pub fn EmptyState(#[prop(into)] title: String, #[prop(into)] hint: String) -> im
 }
 
 /// An API failure: source, HTTP status and server code first, then the details and a retry.
-/// `stale` marks that older data is still shown below.
+/// `stale` marks that older data is still shown below; `manual` that nothing tries again
+/// until the user asks, so the panel does not promise an automatic retry.
 #[component]
 pub fn ErrorPanel(
     error: ApiError,
     #[prop(optional)] stale: bool,
+    #[prop(optional)] manual: bool,
     #[prop(optional, into)] on_retry: Option<Callback<()>>,
 ) -> impl IntoView {
-    let note = if stale {
-        "Showing the last data received; retrying automatically."
-    } else {
-        "Retrying automatically."
+    let note = match (stale, manual) {
+        (true, false) => Some("Showing the last data received; retrying automatically."),
+        (false, false) => Some("Retrying automatically."),
+        (true, true) => Some("Showing the last data received."),
+        (false, true) => None,
     };
     view! {
         <div class="state state--error" role="alert">
@@ -47,7 +50,7 @@ pub fn ErrorPanel(
                 "Request: " <code>{error.url.clone()}</code>
                 {error.request_id.clone().map(|id| view! { " · request id " <code>{id}</code> })}
             </p>
-            <p class="muted">{note}</p>
+            {note.map(|note| view! { <p class="muted">{note}</p> })}
             {on_retry.map(|cb| view! {
                 <button type="button" class="button" on:click=move |_| cb.run(())>"Retry now"</button>
             })}

@@ -1,4 +1,5 @@
 use buildscope_core::config::Source;
+use buildscope_core::routes::Route;
 use leptos::prelude::*;
 use leptos_router::components::A;
 
@@ -8,7 +9,7 @@ pub fn TopBar(#[prop(into)] title: String, sources: Vec<Source>) -> impl IntoVie
     view! {
         <header class="topbar">
             <a class="skip-link" href="#main">"Skip to content"</a>
-            <A href="/" attr:class="brand">
+            <A href=Route::Home.href() attr:class="brand">
                 <span class="brand__mark" aria-hidden="true">"◆"</span>
                 {title}
             </A>
@@ -19,7 +20,7 @@ pub fn TopBar(#[prop(into)] title: String, sources: Vec<Source>) -> impl IntoVie
                         .map(|s| {
                             view! {
                                 <li>
-                                    <A href=format!("/s/{}", s.id)>
+                                    <A href=Route::source(&s.id).href()>
                                         {s.name}
                                         <span class="muted">{format!(" · {}", s.kind.label())}</span>
                                     </A>

@@ -2,6 +2,7 @@ use super::{LiveDuration, StatusBadge};
 use crate::hooks::use_clock;
 use buildscope_core::buildbot::{Log, Step};
 use buildscope_core::links::safe_http_url;
+use buildscope_core::routes::step_anchor;
 use buildscope_core::timefmt::format_duration;
 use buildscope_core::timeline::Axis;
 use leptos::prelude::*;
@@ -154,7 +155,7 @@ fn step_row(
     view! {
         <li class=class id=format!("step-{}", s.number) data-step-number=s.number data-status=key data-hidden=s.hidden.to_string()>
             // A link to this step (`#step-N`) to copy and share.
-            <a class="step__number num" href=format!("#step-{}", s.number) title="Link to this step">{s.number}</a>
+            <a class="step__number num" href=step_anchor(s.number) title="Link to this step">{s.number}</a>
             <StatusBadge status=status system_label=s.system_label()/>
             <span class="step__title">
                 <span class="step__name">{s.name.clone()}</span>

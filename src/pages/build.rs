@@ -1,6 +1,6 @@
 use super::codearts::CodeArtsBuild;
 use super::servicestage::ServiceStageBuild;
-use super::{compare_link, polled_view, source_by_id};
+use super::{compare_link, param, polled_view, source_by_id};
 use crate::api::buildbot::{BuildDetail, BuildbotClient};
 use crate::components::{
     EmptyState, LiveDuration, LiveIndicator, StatusBadge, StepList, Timestamp,
@@ -8,6 +8,7 @@ use crate::components::{
 use crate::hooks::{set_title, use_live, use_polled_fresh, WhenIdle};
 use buildscope_core::config::Source;
 use buildscope_core::config::SourceKind;
+use buildscope_core::routes::{builder_key, parse_step_anchor, Route};
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_location, use_params_map, use_query_map};
@@ -19,9 +20,9 @@ pub fn BuildPage() -> impl IntoView {
     let query = use_query_map();
     move || {
         let p = params.read();
-        let buildid = p.get("buildid").and_then(|s| s.parse::<i64>().ok());
-        let id = p.get("buildid").unwrap_or_default();
-        match (source_by_id(p.get("source")), buildid) {
+        let id = param(&p, "buildid");
+        let buildid = id.parse::<i64>().ok();
+        match (source_by_id(&p), buildid) {
             (Err(msg), _) => view! { <section class="page"><EmptyState title="Unknown source" hint=msg/></section> }.into_any(),
             (Ok(source), _) if source.kind == SourceKind::CodeArts => {
                 let job = query.read().get("job");
@@ -74,10 +75,7 @@ fn BuildView(source: Source, buildid: i64) -> impl IntoView {
             return;
         }
         handled.set_value(Some(hash.clone()));
-        let Some(n) = hash
-            .strip_prefix("#step-")
-            .and_then(|n| n.parse::<i64>().ok())
-        else {
+        let Some(n) = parse_step_anchor(&hash) else {
             return;
         };
         if d.steps.iter().any(|s| s.number == n && s.hidden) {
@@ -116,18 +114,13 @@ fn build_view(source_id: &str, d: BuildDetail, show_hidden: RwSignal<bool>) -> i
     let reason = b.property("reason");
     let owner = b.property("owner");
     let worker = b.property("workername");
-    // The builder's history is addressed by name when Buildbot's router accepts it.
-    let key = if buildscope_core::buildbot::is_identifier(&d.builder.name) {
-        d.builder.name.clone()
-    } else {
-        d.builder.builderid.to_string()
-    };
+    let key = builder_key(&d.builder.name, d.builder.builderid);
     let crumb = d.builder.name.clone();
     view! {
         <nav class="breadcrumbs" aria-label="Breadcrumb">
-            <A href=format!("/s/{source_id}")>"Builders"</A>
+            <A href=Route::source(source_id).href()>"Builders"</A>
             <span aria-hidden="true">" / "</span>
-            <A href=format!("/s/{source_id}/builders/{key}")>{crumb}</A>
+            <A href=Route::builder(source_id, &key).href()>{crumb}</A>
         </nav>
         <header class="build-head" data-status=b.status().key()>
             <h1>
@@ -138,7 +131,7 @@ fn build_view(source_id: &str, d: BuildDetail, show_hidden: RwSignal<bool>) -> i
             <span class="build-head__state">{b.state_string.clone()}</span>
             {(b.number > 1).then(|| {
                 compare_link(
-                    format!("/s/{}/builders/{}/compare/{}/{}", source_id, key, b.number - 1, b.number),
+                    Route::BuilderCompare { source: source_id.to_string(), builder: key.clone(), a: b.number - 1, b: b.number }.href(),
                     format!("Compare with #{}", b.number - 1),
                 )
             })}
@@ -156,7 +149,7 @@ fn build_view(source_id: &str, d: BuildDetail, show_hidden: RwSignal<bool>) -> i
         } else {
             let source_id = source_id.to_string();
             let buildid = b.buildid;
-            let log_href = Callback::new(move |(step, slug): (i64, String)| super::log::log_href(&source_id, buildid, step, &slug));
+            let log_href = Callback::new(move |(step, slug): (i64, String)| super::log::log_href(&source_id, buildid, step, slug));
             view! { <StepList steps=d.steps build_start=b.started_at build_end=b.complete_at show_hidden logs=d.logs log_href/> }.into_any()
         }}
     }

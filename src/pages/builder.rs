@@ -2,14 +2,16 @@
 //! on the server; page and filter live in the URL (`?status=failure&page=2`) so they survive a
 //! reload and back/forward.
 
-use super::{pager, polled_view, query_pairs, source_by_id, ListControls};
-use crate::api::buildbot::{fresher_builds, BuildbotClient};
+use super::{pager, param, polled_view, query_pairs, source_by_id, ListControls};
+use crate::api::buildbot::BuildbotClient;
 use crate::components::{BuildTable, EmptyState, LiveIndicator};
 use crate::hooks::{set_title, use_live, use_polled_fresh, WhenIdle};
 use buildscope_core::buildbot::paths::{BuildFilter, BuilderRef};
 use buildscope_core::buildbot::{Build, Builder};
 use buildscope_core::config::Source;
+use buildscope_core::freshness::fresher_builds;
 use buildscope_core::listing::Paging;
+use buildscope_core::routes::Route;
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -20,12 +22,12 @@ pub fn BuilderPage() -> impl IntoView {
     let query = use_query_map();
     move || {
         let p = params.read();
-        let builder = p.get("builder").unwrap_or_default();
+        let builder = param(&p, "builder");
         let q = query.read();
         let status = q.get("status").unwrap_or_default();
         let paging = Paging::from_query(q.get_str("page"), q.get_str("per_page"));
         let query = query_pairs(&q);
-        match source_by_id(p.get("source")) {
+        match source_by_id(&p) {
             Err(msg) => view! { <section class="page"><EmptyState title="Unknown source" hint=msg/></section> }.into_any(),
             Ok(source) => view! { <BuilderHistory source builder status paging query/> }.into_any(),
         }
@@ -78,7 +80,7 @@ fn BuilderHistory(
     );
     let live = use_live(ws_url, vec!["builds/*/*".to_string()], polled);
     let sid = source.id.clone();
-    let base = format!("/s/{}/builders/{}", source.id, builder);
+    let base = Route::builder(&source.id, &builder).href();
     let render = move |h: HistoryPage| {
         set_title(&format!(
             "{} · {} · buildscope",
@@ -100,7 +102,7 @@ fn BuilderHistory(
     view! {
         <section class="page">
             <div class="page__head">
-                <nav class="breadcrumbs" aria-label="Breadcrumb"><A href=format!("/s/{}", source.id)>"Builders"</A></nav>
+                <nav class="breadcrumbs" aria-label="Breadcrumb"><A href=Route::source(&source.id).href()>"Builders"</A></nav>
                 <LiveIndicator state=live/>
                 <ListControls status=true/>
             </div>

@@ -1,7 +1,6 @@
 //! CodeArts Build views: jobs of the configured project, a job's history, a build's stage map.
 
-use super::source::no_match;
-use super::{compare_link, fact, pager, polled_view, ListControls};
+use super::{compare_link, fact, no_match, pager, polled_view, ListControls};
 use crate::api::huawei::CodeArtsClient;
 use crate::components::{
     CompareSide, CompareView, EmptyState, LiveDuration, Revision, StageMap, StatusBadge, Timestamp,
@@ -12,7 +11,8 @@ use buildscope_core::compare::{compare, stages};
 use buildscope_core::config::Source;
 use buildscope_core::error::ApiError;
 use buildscope_core::freshness::{keep_newer, Progress};
-use buildscope_core::listing::{self, name_matches, status_matches, Paging};
+use buildscope_core::listing::{name_matches, status_matches, Paging};
+use buildscope_core::routes::Route;
 use buildscope_core::status::Status;
 use buildscope_core::timefmt::format_duration;
 use leptos::prelude::*;
@@ -67,7 +67,7 @@ pub fn CodeArtsOverview(source: Source) -> impl IntoView {
                         let label = j.last_build_status.clone().unwrap_or_else(|| "no build".into());
                         view! {
                             <tr class="job-row" data-job=j.id.clone() data-status=j.status.key()>
-                                <td><A href=format!("/s/{}/jobs/{}", sid, j.id)>{j.name.clone()}</A></td>
+                                <td><A href=Route::job(&sid, &j.id, "").href()>{j.name.clone()}</A></td>
                                 <td><StatusBadge status=j.status.clone() system_label=label/></td>
                                 <td><Timestamp epoch=j.last_build_time/></td>
                                 <td>{j.last_build_user.clone().unwrap_or_default()}</td>
@@ -114,7 +114,7 @@ pub fn CodeArtsJob(
     );
     set_title(&format!("{job_id} · {} · buildscope", source.name));
     let sid = source.id.clone();
-    let path = format!("/s/{}/jobs/{}", source.id, job_id);
+    let path = Route::job(&source.id, &job_id, "").href();
     let job = job_id.clone();
     let render = move |h: History| {
         let more = paging.more(h.total, h.records.len());
@@ -145,7 +145,7 @@ pub fn CodeArtsJob(
                         let number = r.build_number.map(|n| format!("#{n}")).unwrap_or_else(|| "build".into());
                         let label = r.result.clone().unwrap_or_default();
                         let link = match r.record_id.clone() {
-                            Some(id) => view! { <A href=build_href(&sid, &id, &job)>{number}</A> }.into_any(),
+                            Some(id) => view! { <A href=Route::build(&sid, &id, &job).href()>{number}</A> }.into_any(),
                             None => view! { <span>{number}</span> }.into_any(),
                         };
                         view! {
@@ -169,23 +169,11 @@ pub fn CodeArtsJob(
     };
     view! {
         <section class="page">
-            <nav class="breadcrumbs" aria-label="Breadcrumb"><A href=format!("/s/{}", source.id)>"Jobs"</A></nav>
+            <nav class="breadcrumbs" aria-label="Breadcrumb"><A href=Route::source(&source.id).href()>"Jobs"</A></nav>
             <h1>{job_id.clone()}</h1>
             {polled_view(polled, "Loading build history…", render)}
         </section>
     }
-}
-
-/// A build's page, naming its job when known (the job's history links builds that way).
-fn build_href(source_id: &str, record_id: &str, job_id: &str) -> String {
-    listing::href(
-        &format!(
-            "/s/{source_id}/builds/{}",
-            buildscope_core::links::percent_encode(record_id)
-        ),
-        &[],
-        &[("job", job_id)],
-    )
 }
 
 /// The stage map is the point of the page; the record header is extra, so a record the
@@ -291,26 +279,27 @@ pub fn CodeArtsBuild(source: Source, record_id: String, job: Option<String>) -> 
 /// Jobs / the job (when known), for pages below a job.
 fn job_crumbs(source_id: &str, job: Option<&str>) -> impl IntoView {
     let job = job.map(|j| {
-        let href = format!(
-            "/s/{source_id}/jobs/{}",
-            buildscope_core::links::percent_encode(j)
-        );
+        let href = Route::job(source_id, j, "").href();
         let name = j.to_string();
         view! { " / " <A href=href>{name}</A> }
     });
     view! {
         <nav class="breadcrumbs" aria-label="Breadcrumb">
-            <A href=format!("/s/{source_id}")>"Jobs"</A>
+            <A href=Route::source(source_id).href()>"Jobs"</A>
             {job}
         </nav>
     }
 }
 
 fn compare_href(source_id: &str, job: &str, a: i64, b: i64) -> String {
-    format!(
-        "/s/{source_id}/jobs/{}/compare/{a}/{b}",
-        buildscope_core::links::percent_encode(job)
-    )
+    Route::JobCompare {
+        source: source_id.to_string(),
+        job: job.to_string(),
+        a: a.to_string(),
+        b: b.to_string(),
+        name: None,
+    }
+    .href()
 }
 
 fn record_header(r: BuildRecord, compare: Option<impl IntoView>) -> impl IntoView {
@@ -346,13 +335,12 @@ fn record_header(r: BuildRecord, compare: Option<impl IntoView>) -> impl IntoVie
 type CodeArtsSide = (RecordInfo, Vec<Stage>);
 
 fn compare_side(source_id: &str, job: &str, n: i64, info: &RecordInfo) -> CompareSide {
+    // The build's page names its job (the job's history links builds that way).
     let href = match &info.build_record_id {
-        Some(id) => build_href(source_id, id, job),
-        None => format!(
-            "/s/{source_id}/jobs/{}",
-            buildscope_core::links::percent_encode(job)
-        ),
-    };
+        Some(id) => Route::build(source_id, id, job),
+        None => Route::job(source_id, job, ""),
+    }
+    .href();
     CompareSide {
         label: format!("#{}", info.build_no.unwrap_or(n)),
         href,

@@ -4,7 +4,7 @@
 
 use super::codearts::CodeArtsCompare;
 use super::servicestage::ServiceStageCompare;
-use super::{polled_view, source_by_id};
+use super::{param, polled_view, source_by_id};
 use crate::api::buildbot::BuildbotClient;
 use crate::components::{CompareSide, CompareView, EmptyState};
 use crate::hooks::{set_title, use_polled, WhenIdle};
@@ -12,6 +12,7 @@ use buildscope_core::buildbot::paths::{BuildRef, BuilderRef};
 use buildscope_core::buildbot::{Build, Step};
 use buildscope_core::compare::{compare, steps};
 use buildscope_core::config::{Source, SourceKind};
+use buildscope_core::routes::Route;
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -31,12 +32,12 @@ pub fn ComparePage() -> impl IntoView {
     let params = use_params_map();
     move || {
         let p = params.read();
-        let builder = p.get("builder").unwrap_or_default();
+        let builder = param(&p, "builder");
         let nums = (
             p.get("a").and_then(|a| a.parse::<i64>().ok()),
             p.get("b").and_then(|b| b.parse::<i64>().ok()),
         );
-        match (source_by_id(p.get("source")), nums) {
+        match (source_by_id(&p), nums) {
             (Err(msg), _) => unknown_source(msg),
             (Ok(source), (Some(a), Some(b))) => {
                 view! { <CompareBuilds source builder a b/> }.into_any()
@@ -53,12 +54,9 @@ pub fn JobComparePage() -> impl IntoView {
     let query = use_query_map();
     move || {
         let p = params.read();
-        let job = p.get("job").unwrap_or_default();
-        let (a, b) = (
-            p.get("a").unwrap_or_default(),
-            p.get("b").unwrap_or_default(),
-        );
-        match source_by_id(p.get("source")) {
+        let job = param(&p, "job");
+        let (a, b) = (param(&p, "a"), param(&p, "b"));
+        match source_by_id(&p) {
             Err(msg) => unknown_source(msg),
             Ok(source) => match source.kind {
                 SourceKind::CodeArts => match (a.parse::<i64>(), b.parse::<i64>()) {
@@ -82,7 +80,7 @@ type Side = (Build, Vec<Step>);
 fn side(source_id: &str, b: &Build) -> CompareSide {
     CompareSide {
         label: format!("#{}", b.number),
-        href: format!("/s/{}/builds/{}", source_id, b.buildid),
+        href: Route::build(source_id, &b.buildid.to_string(), "").href(),
         status: b.status(),
         system_label: b.system_label(),
         started: b.started_at,
@@ -111,7 +109,7 @@ fn CompareBuilds(source: Source, builder: String, a: i64, b: i64) -> impl IntoVi
         WhenIdle::Stop,
     );
     set_title(&format!("{builder} #{a} vs #{b} · buildscope"));
-    let base = format!("/s/{}/builders/{}", source.id, builder);
+    let base = Route::builder(&source.id, &builder).href();
     let sid = source.id.clone();
     let heading = format!("Compare {builder} #{a} and #{b}");
     let crumb = builder.clone();
@@ -122,7 +120,7 @@ fn CompareBuilds(source: Source, builder: String, a: i64, b: i64) -> impl IntoVi
     view! {
         <section class="page">
             <nav class="breadcrumbs" aria-label="Breadcrumb">
-                <A href=format!("/s/{}", source.id)>"Builders"</A> " / " <A href=base>{crumb}</A>
+                <A href=Route::source(&source.id).href()>"Builders"</A> " / " <A href=base>{crumb}</A>
             </nav>
             <h1>{heading}</h1>
             {polled_view(polled, "Loading both builds…", render)}

@@ -1,6 +1,7 @@
 use crate::components::EmptyState;
 use crate::hooks::set_title;
 use buildscope_core::config::Config;
+use buildscope_core::routes::Route;
 use leptos::prelude::*;
 use leptos_router::components::{Redirect, A};
 
@@ -10,7 +11,7 @@ pub fn Home() -> impl IntoView {
     let config = expect_context::<Config>();
     set_title(&config.title);
     if let [only] = config.sources.as_slice() {
-        return view! { <Redirect path=format!("/s/{}", only.id)/> }.into_any();
+        return view! { <Redirect path=Route::source(&only.id).href()/> }.into_any();
     }
     view! {
         <section class="page">
@@ -21,7 +22,7 @@ pub fn Home() -> impl IntoView {
                     .into_iter()
                     .map(|s| view! {
                         <li class="card">
-                            <A href=format!("/s/{}", s.id)>{s.name}</A>
+                            <A href=Route::source(&s.id).href()>{s.name}</A>
                             <span class="muted">{format!(" {} · {}", s.kind.label(), s.url)}</span>
                         </li>
                     })

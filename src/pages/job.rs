@@ -1,6 +1,6 @@
 use super::codearts::CodeArtsJob;
 use super::servicestage::ServiceStageJob;
-use super::{query_pairs, source_by_id};
+use super::{param, query_pairs, source_by_id};
 use crate::components::EmptyState;
 use buildscope_core::config::SourceKind;
 use buildscope_core::listing::Paging;
@@ -16,8 +16,8 @@ pub fn JobPage() -> impl IntoView {
     let query = use_query_map();
     move || {
         let p = params.read();
-        let job = p.get("job").unwrap_or_default();
-        match source_by_id(p.get("source")) {
+        let job = param(&p, "job");
+        match source_by_id(&p) {
             Err(msg) => view! { <section class="page"><EmptyState title="Unknown source" hint=msg/></section> }.into_any(),
             Ok(source) => match source.kind {
                 SourceKind::CodeArts => {

@@ -1,7 +1,7 @@
 //! `/s/:source/builds/:buildid/steps/:step/logs/:slug` (+ `#L<n>` / `#L<a>-L<b>`): one log of
 //! a Buildbot step, with the step's other logs as tabs.
 
-use super::{polled_view, source_by_id};
+use super::{param, polled_view, source_by_id};
 use crate::api::buildbot::{BuildbotClient, StepLogs};
 use crate::api::buildbot_ws::{LiveFeed, WsState};
 use crate::components::{EmptyState, ErrorPanel, LiveIndicator, Loading, StatusBadge};
@@ -13,17 +13,22 @@ use buildscope_core::buildbot::ws::{Entity, Frame};
 use buildscope_core::buildbot::{Log, LogType};
 use buildscope_core::config::{Source, SourceKind};
 use buildscope_core::log::text::parse_line_anchor;
+use buildscope_core::routes::{builder_key, Route};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 
 /// Where a step's log lives in the app (the step by number: names are not always usable).
-pub fn log_href(source_id: &str, buildid: i64, step: i64, slug: &str) -> String {
-    format!(
-        "/s/{source_id}/builds/{buildid}/steps/{step}/logs/{}",
-        js_sys::encode_uri_component(slug)
-    )
+pub fn log_href(source_id: &str, buildid: i64, step: i64, slug: String) -> String {
+    Route::StepLog {
+        source: source_id.to_string(),
+        build: buildid,
+        step,
+        slug,
+        lines: None,
+    }
+    .href()
 }
 
 #[component]
@@ -31,10 +36,10 @@ pub fn LogPage() -> impl IntoView {
     let params = use_params_map();
     move || {
         let p = params.read();
-        let buildid = p.get("buildid").and_then(|s| s.parse::<i64>().ok());
-        let step = p.get("step").and_then(|s| s.parse::<i64>().ok());
-        let slug = p.get("slug").unwrap_or_default();
-        match (source_by_id(p.get("source")), buildid, step) {
+        let buildid = param(&p, "buildid").parse::<i64>().ok();
+        let step = param(&p, "step").parse::<i64>().ok();
+        let slug = param(&p, "slug");
+        match (source_by_id(&p), buildid, step) {
             (Err(msg), _, _) => view! { <section class="page"><EmptyState title="Unknown source" hint=msg/></section> }.into_any(),
             (Ok(s), _, _) if s.kind != SourceKind::Buildbot => view! {
                 <section class="page"><EmptyState title="No step logs here" hint="Step logs are a Buildbot view; open the build page of this source instead."/></section>
@@ -149,19 +154,22 @@ fn StepLogView(source: Source, buildid: i64, step: i64, slug: String) -> impl In
 fn head_view(source_id: &str, buildid: i64, d: StepLogs) -> impl IntoView {
     let step = d.step;
     let step_name = step.name.clone();
-    let step_link = format!("/s/{source_id}/builds/{buildid}#step-{}", step.number);
+    let build_link = Route::build(source_id, &buildid.to_string(), "").href();
+    let step_link = Route::Build {
+        source: source_id.to_string(),
+        build: buildid.to_string(),
+        job: None,
+        step: Some(step.number),
+    }
+    .href();
     let builder = d.detail.builder;
     let build = d.detail.build;
-    let builder_key = if buildscope_core::buildbot::is_identifier(&builder.name) {
-        builder.name.clone()
-    } else {
-        builder.builderid.to_string()
-    };
+    let builder_key = builder_key(&builder.name, builder.builderid);
     let tabs = d
         .logs
         .into_iter()
         .map(|l| {
-            let href = log_href(source_id, buildid, step.number, &l.slug);
+            let href = log_href(source_id, buildid, step.number, l.slug);
             view! {
                 <li><A href=href attr:class="log-tab">{l.name}
                     <span class="muted num">{format!(" {}", buildscope_core::timefmt::group_digits(l.num_lines))}</span>
@@ -171,11 +179,11 @@ fn head_view(source_id: &str, buildid: i64, d: StepLogs) -> impl IntoView {
         .collect_view();
     view! {
         <nav class="breadcrumbs" aria-label="Breadcrumb">
-            <A href=format!("/s/{source_id}")>"Builders"</A>
+            <A href=Route::source(source_id).href()>"Builders"</A>
             <span aria-hidden="true">" / "</span>
-            <A href=format!("/s/{source_id}/builders/{builder_key}")>{builder.name}</A>
+            <A href=Route::builder(source_id, &builder_key).href()>{builder.name}</A>
             <span aria-hidden="true">" / "</span>
-            <A href=format!("/s/{source_id}/builds/{buildid}")>{format!("#{}", build.number)}</A>
+            <A href=build_link>{format!("#{}", build.number)}</A>
             <span aria-hidden="true">" / "</span>
             <A href=step_link>{step_name}</A>
         </nav>
@@ -312,7 +320,8 @@ fn HtmlLog(client: BuildbotClient, log: Log, download_url: String) -> impl IntoV
         {move || match html.get() {
             _ if too_big => view! { <EmptyState title="HTML log too large to show" hint="Download it to read it."/> }.into_any(),
             None => view! { <Loading label="Loading HTML log…"/> }.into_any(),
-            Some(Err(error)) => view! { <ErrorPanel error stale=false on_retry=Callback::new(move |_| load.with_value(|l| l()))/> }.into_any(),
+            // Loaded once: it tries again only when the user asks.
+            Some(Err(error)) => view! { <ErrorPanel error manual=true on_retry=Callback::new(move |_| load.with_value(|l| l()))/> }.into_any(),
             Some(Ok(content)) => view! {
                 <iframe class="html-log" sandbox="" referrerpolicy="no-referrer" title=format!("HTML log {}", log.name) srcdoc=content></iframe>
             }.into_any(),

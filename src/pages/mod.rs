@@ -18,19 +18,25 @@ pub use job::JobPage;
 pub use log::LogPage;
 pub use source::SourcePage;
 
-use crate::components::{ErrorPanel, Loading, Pager};
+use crate::components::{EmptyState, ErrorPanel, Loading, Pager};
 use crate::hooks::Polled;
 use buildscope_core::config::{Config, Source};
 use buildscope_core::listing::{self, Paging, STATUS_FILTERS};
+use buildscope_core::routes;
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_location, use_navigate, use_query_map};
 use leptos_router::params::ParamsMap;
 use leptos_router::NavigateOptions;
 
+/// The id in route parameter `key`, decoded the way [`routes::Route::parse`] decodes it.
+fn param(p: &ParamsMap, key: &str) -> String {
+    routes::param(p.get_str(key).unwrap_or_default())
+}
+
 /// The configured source named by the `:source` route parameter.
-fn source_by_id(id: Option<String>) -> Result<Source, String> {
-    let id = id.unwrap_or_default();
+fn source_by_id(p: &ParamsMap) -> Result<Source, String> {
+    let id = param(p, "source");
     expect_context::<Config>()
         .source(&id)
         .cloned()
@@ -57,6 +63,16 @@ where
             None => ().into_any(),
             Some(d) => render(d).into_any(),
         }}
+    }
+}
+
+/// What an overview says when the search and filter leave nothing.
+fn no_match(what: &'static str) -> impl IntoView {
+    view! {
+        <EmptyState
+            title=format!("No matching {what}")
+            hint="Clear the search or choose another status to see more."
+        />
     }
 }
 

@@ -1,7 +1,6 @@
 //! ServiceStage views: jobs, a job's builds, a build's detail and its phase strip.
 
-use super::source::no_match;
-use super::{compare_link, fact, polled_view, ListControls};
+use super::{compare_link, fact, no_match, polled_view, ListControls};
 use crate::api::huawei::ServiceStageClient;
 use crate::components::{
     CompareSide, CompareView, EmptyState, LiveDuration, PhaseStrip, StatusBadge, Timestamp,
@@ -11,8 +10,8 @@ use buildscope_core::compare::{compare, phases};
 use buildscope_core::config::Source;
 use buildscope_core::error::ApiError;
 use buildscope_core::freshness::{keep_newer, Progress};
-use buildscope_core::links::percent_encode;
-use buildscope_core::listing::{self, name_matches};
+use buildscope_core::listing::name_matches;
+use buildscope_core::routes::Route;
 use buildscope_core::servicestage::{system_label, Build, BuildList, JobList, Phase};
 use buildscope_core::status::Status;
 use buildscope_core::timefmt::format_duration;
@@ -52,7 +51,7 @@ pub fn ServiceStageOverview(source: Source) -> impl IntoView {
                 <thead><tr><th scope="col">"Job"</th><th scope="col">"Id"</th></tr></thead>
                 <tbody>
                     {jobs.into_iter().map(|j| {
-                        let href = job_href(&sid, &j.id, &j.name, "");
+                        let href = Route::job(&sid, &j.id, &j.name).href();
                         view! {
                             <tr class="job-row" data-job=j.id.clone()>
                                 <td><A href=href>{j.name.clone()}</A></td>
@@ -74,16 +73,6 @@ pub fn ServiceStageOverview(source: Source) -> impl IntoView {
             {polled_view(polled, "Loading jobs…", render)}
         </section>
     }
-}
-
-/// A page below a job (`tail`: "" for the job itself, `/compare/a/b`); the job's name rides
-/// along in `?name=` because the builds API wants it.
-fn job_href(source_id: &str, job_id: &str, job_name: &str, tail: &str) -> String {
-    listing::href(
-        &format!("/s/{source_id}/jobs/{}{tail}", percent_encode(job_id)),
-        &[],
-        &[("name", job_name)],
-    )
 }
 
 #[component]
@@ -115,7 +104,7 @@ pub fn ServiceStageJob(source: Source, job_id: String, job_name: String) -> impl
                 <thead><tr><th scope="col">"Build"</th><th scope="col">"State"</th><th scope="col">"Duration"</th></tr></thead>
                 <tbody>
                     {l.builds.into_iter().map(|b| {
-                        let href = format!("/s/{}/builds/{}", sid, b.id);
+                        let href = Route::build(&sid, &b.id, "").href();
                         let id_text = b.id.clone();
                         view! {
                         <tr class="history-row" data-build=b.id.clone() data-status=b.status.key()>
@@ -131,7 +120,7 @@ pub fn ServiceStageJob(source: Source, job_id: String, job_name: String) -> impl
     };
     view! {
         <section class="page">
-            <nav class="breadcrumbs" aria-label="Breadcrumb"><A href=format!("/s/{}", source.id)>"Jobs"</A></nav>
+            <nav class="breadcrumbs" aria-label="Breadcrumb"><A href=Route::source(&source.id).href()>"Jobs"</A></nav>
             <h1>{job_name.clone()}</h1>
             {polled_view(polled, "Loading builds…", render)}
         </section>
@@ -197,21 +186,28 @@ pub fn ServiceStageBuild(source: Source, build_id: String) -> impl IntoView {
         }
     });
     let (sid, this) = (source.id.clone(), build_id.clone());
-    let previous =
-        move || {
-            job_builds.get().flatten().map(|r| {
-                match r {
+    let previous = move || {
+        job_builds.get().flatten().map(|r| {
+            match r {
             Ok((job, name, list)) => list.previous(&this).map(|p| {
-                let tail = format!("/compare/{}/{}", percent_encode(&p.id), percent_encode(&this));
-                compare_link(job_href(&sid, &job, &name, &tail), "Compare with previous".into())
+                // The job's name rides along in `?name=` because the builds API wants it.
+                let href = Route::JobCompare {
+                    source: sid.clone(),
+                    job,
+                    a: p.id.clone(),
+                    b: this.clone(),
+                    name: Some(name).filter(|n| !n.is_empty()),
+                }
+                .href();
+                compare_link(href, "Compare with previous".into())
             }).into_any(),
             Err(e) => view! {
                 <span class="muted">{format!("Previous build unknown ({}).", e.headline())}</span>
             }
             .into_any(),
         }
-            })
-        };
+        })
+    };
     Effect::new(move |_| {
         if let Some(d) = polled.data.get() {
             let name = match &d.build {
@@ -248,7 +244,7 @@ pub fn ServiceStageBuild(source: Source, build_id: String) -> impl IntoView {
     };
     view! {
         <section class="page">
-            <nav class="breadcrumbs" aria-label="Breadcrumb"><A href=format!("/s/{}", source.id)>"Jobs"</A></nav>
+            <nav class="breadcrumbs" aria-label="Breadcrumb"><A href=Route::source(&source.id).href()>"Jobs"</A></nav>
             {polled_view(polled, "Loading build…", render)}
         </section>
     }
@@ -285,7 +281,7 @@ fn compare_side(source_id: &str, b: &Build) -> CompareSide {
             Some(i) => format!("#{i}"),
             None => buildscope_core::vcs::short_revision(&b.id).to_string(),
         },
-        href: format!("/s/{source_id}/builds/{}", percent_encode(&b.id)),
+        href: Route::build(source_id, &b.id, "").href(),
         status: b.status.clone(),
         system_label: b.system_label(),
         started: b.started_at,
@@ -331,12 +327,12 @@ pub fn ServiceStageCompare(
             <p class="muted">"ServiceStage reports no times per phase, so phases compare by state."</p>
         }
     };
-    let job_link = job_href(&source.id, &job, &job_name, "");
+    let job_link = Route::job(&source.id, &job, &job_name).href();
     let heading = format!("Compare two builds of {job_name}");
     view! {
         <section class="page">
             <nav class="breadcrumbs" aria-label="Breadcrumb">
-                <A href=format!("/s/{}", source.id)>"Jobs"</A>
+                <A href=Route::source(&source.id).href()>"Jobs"</A>
                 " / " <A href=job_link>{job_name}</A>
             </nav>
             <h1>{heading}</h1>

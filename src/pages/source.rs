@@ -1,11 +1,12 @@
 use super::codearts::CodeArtsOverview;
 use super::servicestage::ServiceStageOverview;
-use super::{polled_view, source_by_id, ListControls};
+use super::{no_match, polled_view, source_by_id, ListControls};
 use crate::api::buildbot::{fresher_overview, BuildbotClient, BuilderSummary};
 use crate::components::{BuildTable, EmptyState, LiveIndicator, StatusBadge};
 use crate::hooks::{set_title, use_live, use_polled_fresh, WhenIdle};
 use buildscope_core::config::{Source, SourceKind};
 use buildscope_core::listing::{name_matches, status_matches};
+use buildscope_core::routes::{builder_key, Route};
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -19,7 +20,7 @@ const BUILDS_PER_BUILDER: u32 = 10;
 #[component]
 pub fn SourcePage() -> impl IntoView {
     let params = use_params_map();
-    move || match source_by_id(params.read().get("source")) {
+    move || match source_by_id(&params.read()) {
         Err(msg) => {
             view! { <section class="page"><EmptyState title="Unknown source" hint=msg/></section> }
                 .into_any()
@@ -29,16 +30,6 @@ pub fn SourcePage() -> impl IntoView {
             SourceKind::CodeArts => view! { <CodeArtsOverview source/> }.into_any(),
             SourceKind::ServiceStage => view! { <ServiceStageOverview source/> }.into_any(),
         },
-    }
-}
-
-/// What an overview says when the search and filter leave nothing.
-pub(super) fn no_match(what: &'static str) -> impl IntoView {
-    view! {
-        <EmptyState
-            title=format!("No matching {what}")
-            hint="Clear the search or choose another status to see more."
-        />
     }
 }
 
@@ -103,13 +94,11 @@ fn BuildbotOverview(source: Source) -> impl IntoView {
 }
 
 fn builder_section(source_id: String, s: BuilderSummary) -> impl IntoView {
-    // Names that are not identifiers go by id, so the URL needs no escaping.
-    let key = if buildscope_core::buildbot::is_identifier(&s.builder.name) {
-        s.builder.name.clone()
-    } else {
-        s.builder.builderid.to_string()
-    };
-    let builder_href = format!("/s/{}/builders/{}", source_id, key);
+    let builder_href = Route::builder(
+        &source_id,
+        &builder_key(&s.builder.name, s.builder.builderid),
+    )
+    .href();
     let name_text = s.builder.name.clone();
     let latest = s.builds.first().map(|b| {
         view! {

@@ -1,6 +1,7 @@
 //! The one error type every API call returns, so every failure reaches the user naming the
 //! source, the request, the HTTP status and the server's own code and message.
 
+use crate::http::{classify, StatusClass};
 use crate::json::DecodeError;
 use std::fmt;
 
@@ -61,7 +62,7 @@ impl ApiError {
             ErrorKind::Network | ErrorKind::Timeout => true,
             ErrorKind::Decode => false,
             ErrorKind::Http => {
-                matches!(self.status, Some(429) | Some(500..=599))
+                self.status.map(classify) == Some(StatusClass::Transient)
                     || self.code.as_deref().is_some_and(is_throttling_code)
             }
         }

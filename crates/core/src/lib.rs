@@ -5,8 +5,10 @@
 //! - models and decoders: [`buildbot`], [`codearts`], [`servicestage`], [`config`], [`json`]
 //! - one status vocabulary: [`status`]; time: [`timeparse`], [`timefmt`], [`timeline`]
 //! - the log viewer's logic: [`ansi`] and the [`log`] folder
-//! - what pages compute: [`listing`], [`compare`], [`freshness`], [`links`], [`vcs`]
-//! - failures as the user sees them: [`error`]; how long to wait before trying again: [`retry`]
+//! - what pages compute: [`listing`], [`compare`], [`freshness`], [`links`], [`vcs`]; every
+//!   address of the app: [`routes`]
+//! - failures as the user sees them: [`error`]; what an HTTP answer means: [`http`]; how long
+//!   to wait before trying again: [`retry`]
 
 pub mod ansi;
 pub mod buildbot;
@@ -15,12 +17,14 @@ pub mod compare;
 pub mod config;
 pub mod error;
 pub mod freshness;
+pub mod http;
 pub mod json;
 pub mod links;
 pub mod listing;
 pub mod log;
 pub mod retry;
 pub mod rng;
+pub mod routes;
 pub mod servicestage;
 pub mod status;
 pub mod timefmt;

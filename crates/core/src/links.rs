@@ -23,6 +23,33 @@ pub fn percent_encode(s: &str) -> String {
     out
 }
 
+/// The inverse of [`percent_encode`] (and of `encodeURIComponent`): every valid `%XX` becomes
+/// its byte; a `%` without two hex digits stays as it is, bytes that are not UTF-8 become
+/// U+FFFD, and `+` stays `+` (the encoder writes a space as `%20`).
+pub fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        // Two hex digits exactly: `from_str_radix` alone would also take a sign (`%+1`).
+        let hex = bytes
+            .get(i + 1..i + 3)
+            .filter(|h| h.iter().all(u8::is_ascii_hexdigit))
+            .and_then(|h| u8::from_str_radix(std::str::from_utf8(h).ok()?, 16).ok());
+        match (bytes[i], hex) {
+            (b'%', Some(b)) => {
+                out.push(b);
+                i += 3;
+            }
+            (b, _) => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -56,5 +83,23 @@ mod tests {
     fn percent_encoding_keeps_only_unreserved_characters() {
         assert_eq!(percent_encode("a-b_c.d~e"), "a-b_c.d~e");
         assert_eq!(percent_encode("a b&c=d/é"), "a%20b%26c%3Dd%2F%C3%A9");
+    }
+
+    #[test]
+    fn percent_decoding_inverts_the_encoder() {
+        for s in ["", "a b&c=d/é", "100%", "%2F", "+", "日本語 ✓", "a\u{0}b"] {
+            assert_eq!(percent_decode(&percent_encode(s)), s, "{s:?}");
+        }
+    }
+
+    #[test]
+    fn percent_decoding_is_lenient_with_junk() {
+        assert_eq!(percent_decode("50%"), "50%");
+        assert_eq!(percent_decode("%zz%4"), "%zz%4");
+        assert_eq!(percent_decode("%+1%-1"), "%+1%-1");
+        assert_eq!(percent_decode("a+b"), "a+b");
+        assert_eq!(percent_decode("%2f%2F"), "//");
+        assert_eq!(percent_decode("%FF"), "\u{FFFD}");
+        assert_eq!(percent_decode("%C3%A9"), "é");
     }
 }
