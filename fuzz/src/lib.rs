@@ -10,7 +10,7 @@
 use std::borrow::Cow;
 use std::collections::HashSet;
 
-use buildscope_core::ansi::{self, Params, Parser, Perform, Style, StyleCheckpoints};
+use buildscope_core::ansi::{self, Params, Parser, Perform, Style};
 use buildscope_core::buildbot::{self, paths, ws};
 use buildscope_core::links::safe_http_url;
 use buildscope_core::log::groups::{self as loggroups, GroupIndex, Syntaxes};
@@ -332,10 +332,11 @@ impl Perform for Recorder {
     }
 }
 
-/// Input: log text, one line per `\n` (as Buildbot stores it). Checks the contracts `ansi.rs`
+/// Input: log text, one line per `\n` (as Buildbot stores it). Checks the contracts `ansi`
 /// documents: span text has no control but `\t`; adjacent spans differ in style; links are
-/// http(s) only; `strip` is exactly the spans' text; `style_after` and checkpoints agree with
-/// rendering line by line; and the parser reports the same thing however the text is split.
+/// http(s) only; `strip` is exactly the spans' text; `style_after` agrees with rendering line
+/// by line, also resumed mid-log; and the parser reports the same thing however the text is
+/// split.
 pub fn ansi(data: &[u8]) {
     let s = text(data);
     let lines: Vec<&str> = s.split('\n').collect();
@@ -370,21 +371,16 @@ pub fn ansi(data: &[u8]) {
         style,
         "style_after differs from rendering line by line"
     );
-    // Checkpoints every `stride` lines; the state at each must match a line-by-line walk.
-    let stride = u64::from(data.first().copied().unwrap_or(1) % 8) + 1;
-    let mut points = StyleCheckpoints::new(stride);
+    // Mid-log windows: the style carried to line `k` and walked on from there ends where the
+    // walk from line 0 does (what the viewer relies on when it renders a window after another).
+    let k = usize::from(data.first().copied().unwrap_or(0)).min(lines.len());
+    let (before, after) = lines.split_at(k);
+    let carried = ansi::style_after(before.iter().copied(), Style::default());
     assert_eq!(
-        points.record(0, lines.iter().copied(), Style::default()),
-        style
+        ansi::style_after(after.iter().copied(), carried),
+        style,
+        "style_after split at line {k} differs from the walk from line 0"
     );
-    let mut walk = Style::default();
-    for (i, line) in lines.iter().enumerate() {
-        let (at, expected) = points.nearest(i as u64);
-        if at == i as u64 {
-            assert_eq!(expected, walk, "checkpoint at line {i}");
-        }
-        let _ = ansi::render_line(line, &mut walk);
-    }
     // Streaming: the same events whether the text comes in one piece or in two.
     let split = s
         .char_indices()

@@ -3,7 +3,7 @@
 //! Buildbot stdio logs (`type: s`) prefix every stored line with one stream character —
 //! `o` stdout, `e` stderr, `h` header (the command, its environment, the exit code), `i`
 //! stdin — which is styled and removed from the text. `t` logs have no prefix. The text keeps
-//! its escape sequences; `ansi.rs` renders or strips them.
+//! its escape sequences; `ansi` renders or strips them.
 
 use crate::ansi;
 use crate::buildbot::LogType;
