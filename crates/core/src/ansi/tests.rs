@@ -490,7 +490,7 @@ fn nasty_corpus_never_leaks_controls_or_panics() {
     for _ in 0..3000 {
         let mut s = String::new();
         for _ in 0..rng.below(60) {
-            s.push_str(alphabet[rng.below(alphabet.len() as u64) as usize]);
+            s.push_str(rng.pick(alphabet));
         }
         corpus.push(s);
     }

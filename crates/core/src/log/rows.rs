@@ -67,12 +67,9 @@ impl VisibleRows {
         self.rows
     }
 
-    pub fn total_lines(&self) -> u64 {
-        self.total_lines
-    }
-
-    /// The hidden line ranges, in order.
-    pub fn hidden_ranges(&self) -> impl Iterator<Item = Range<u64>> + '_ {
+    /// The hidden line ranges, in order (what the tests compare).
+    #[cfg(test)]
+    pub(crate) fn hidden_ranges(&self) -> impl Iterator<Item = Range<u64>> + '_ {
         self.hidden.iter().map(|h| h.start..h.end)
     }
 

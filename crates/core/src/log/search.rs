@@ -206,20 +206,6 @@ impl Hits {
         let i = self.lines.partition_point(|&(l, _)| l < line);
         self.lines.get(i).map(|&(_, before)| before)
     }
-
-    /// The number of the last hit before `line`, if any.
-    pub fn last_before(&self, line: u64) -> Option<u64> {
-        let i = self.lines.partition_point(|&(l, _)| l < line);
-        let (_, before) = *self.lines.get(i.checked_sub(1)?)?;
-        // The last hit on that line is just before the next line's first.
-        let next_before = self.lines.get(i).map_or(self.recorded, |&(_, b)| b);
-        Some(next_before.max(before + 1) - 1)
-    }
-
-    /// Whether `line` has hits (recorded lines only).
-    pub fn has_line(&self, line: u64) -> bool {
-        self.lines.binary_search_by_key(&line, |&(l, _)| l).is_ok()
-    }
 }
 
 /// One piece of a rendered line: `len` bytes of span `span`, inside match `hit` if any.
@@ -334,11 +320,6 @@ mod tests {
         assert_eq!(h.nth(6), None);
         assert_eq!(h.first_at_or_after(4), Some(2));
         assert_eq!(h.first_at_or_after(10), None);
-        assert_eq!(h.last_before(9), Some(2));
-        assert_eq!(h.last_before(8), Some(2));
-        assert_eq!(h.last_before(7), Some(1));
-        assert_eq!(h.last_before(3), None);
-        assert!(h.has_line(7) && !h.has_line(4));
     }
 
     #[test]

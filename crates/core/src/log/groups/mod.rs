@@ -58,40 +58,6 @@ pub enum Marker {
     ExpandCurrent,
 }
 
-/// Which syntaxes a [`GroupIndex`] honours. All by default; a viewer may turn Buildkite's off
-/// for logs from other CIs, where `+++ cmd` is bash's `set -x` trace at subshell depth 3.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Syntaxes {
-    pub github: bool,
-    pub gitlab: bool,
-    pub buildkite: bool,
-    pub azure: bool,
-}
-
-impl Syntaxes {
-    pub const ALL: Syntaxes = Syntaxes {
-        github: true,
-        gitlab: true,
-        buildkite: true,
-        azure: true,
-    };
-
-    pub fn allows(&self, kind: GroupKind) -> bool {
-        match kind {
-            GroupKind::GitHub => self.github,
-            GroupKind::GitLab => self.gitlab,
-            GroupKind::Buildkite => self.buildkite,
-            GroupKind::Azure => self.azure,
-        }
-    }
-}
-
-impl Default for Syntaxes {
-    fn default() -> Self {
-        Self::ALL
-    }
-}
-
 /// Records the first visible non-blank character.
 struct FirstVisible(Option<char>);
 
@@ -274,8 +240,6 @@ pub struct Group {
     /// GitLab start and end timestamps (unix seconds).
     pub started_at: Option<u64>,
     pub ended_at: Option<u64>,
-    /// Index of the enclosing group in `GroupIndex::groups`.
-    parent: Option<usize>,
 }
 
 impl Group {
@@ -304,20 +268,11 @@ pub struct GroupIndex {
     /// Indices into `groups` of the open groups, outermost first.
     open: Vec<usize>,
     next_line: u64,
-    syntaxes: Syntaxes,
 }
 
 impl GroupIndex {
-    /// An index honouring every syntax.
     pub fn new() -> Self {
         Self::default()
-    }
-
-    pub fn with_syntaxes(syntaxes: Syntaxes) -> Self {
-        Self {
-            syntaxes,
-            ..Self::default()
-        }
     }
 
     /// The line number the index expects next: groups are known for lines before it.
@@ -336,15 +291,6 @@ impl GroupIndex {
         self.groups.get(i)
     }
 
-    /// Headers of the groups collapsed by default, to initialise the viewer's collapsed set.
-    pub fn default_collapsed(&self) -> HashSet<u64> {
-        self.groups
-            .iter()
-            .filter(|g| g.collapsed_by_default)
-            .map(|g| g.start)
-            .collect()
-    }
-
     /// Feeds line `line_no` (its text without the stdio stream prefix).
     pub fn push_line(&mut self, line_no: u64, text: &str) {
         if line_no < self.next_line {
@@ -361,13 +307,12 @@ impl GroupIndex {
                 collapsed_by_default,
                 name,
                 timestamp,
-            } if self.syntaxes.allows(kind) => {
+            } => {
                 if kind == GroupKind::Buildkite {
                     if let Some(pos) = self.innermost_open(|g| g.kind == GroupKind::Buildkite) {
                         self.close_from(pos, line_no.saturating_sub(1));
                     }
                 }
-                let parent = self.open.last().copied();
                 self.open.push(self.groups.len());
                 self.groups.push(Group {
                     start: line_no,
@@ -379,14 +324,13 @@ impl GroupIndex {
                     name,
                     started_at: timestamp,
                     ended_at: None,
-                    parent,
                 });
             }
             Marker::End {
                 kind,
                 name,
                 timestamp,
-            } if self.syntaxes.allows(kind) => {
+            } => {
                 // GitLab ends name their section; the others end the innermost of their kind.
                 let matches =
                     |g: &Group| g.kind == kind && (kind != GroupKind::GitLab || g.name == name);
@@ -398,14 +342,13 @@ impl GroupIndex {
                 }
                 // No matching open group: a stray end, ignored.
             }
-            Marker::ExpandCurrent if self.syntaxes.buildkite => {
+            Marker::ExpandCurrent => {
                 if let Some(pos) = self.innermost_open(|g| g.kind == GroupKind::Buildkite) {
                     if let Some(g) = self.open.get(pos).and_then(|&i| self.groups.get_mut(i)) {
                         g.collapsed_by_default = false;
                     }
                 }
             }
-            _ => {}
         }
     }
 
@@ -424,27 +367,6 @@ impl GroupIndex {
             }
         }
         self.open.truncate(pos);
-    }
-
-    /// The groups that hide `line` when collapsed (header before `line`, last line at or
-    /// after it), outermost first: expand these to reveal a search hit or a linked line.
-    /// O(log groups + depth).
-    pub fn groups_hiding(&self, line: u64, total_lines: u64) -> Vec<&Group> {
-        // Any such group is the last group starting before `line` or one of its ancestors
-        // (groups nest or are disjoint), so walking up the parent chain finds them all.
-        let mut found = Vec::new();
-        let mut next = self
-            .groups
-            .partition_point(|g| g.start < line)
-            .checked_sub(1);
-        while let Some(g) = next.and_then(|i| self.groups.get(i)) {
-            if g.last_line(total_lines) >= line {
-                found.push(g);
-            }
-            next = g.parent;
-        }
-        found.reverse();
-        found
     }
 
     /// The row ↔ line mapping for a log of `total_lines` lines when the groups whose header
