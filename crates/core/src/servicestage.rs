@@ -14,7 +14,7 @@ use crate::status::Status;
 use crate::timeparse::{parse_time, time_field};
 
 /// The six build phases, in the order a build runs them.
-pub const PHASE_ORDER: [&str; 6] = [
+pub(crate) const PHASE_ORDER: [&str; 6] = [
     "Init",
     "Download",
     "PreProcess",

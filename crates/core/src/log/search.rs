@@ -11,7 +11,7 @@ use std::ops::Range;
 
 /// Lines with hits remembered; beyond this the count goes on but positions are dropped
 /// (the counter then says "N+"). 100k entries are 1.6 MB.
-pub const MAX_HIT_LINES: usize = 100_000;
+pub(crate) const MAX_HIT_LINES: usize = 100_000;
 
 /// What the user typed and the two toggles.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -94,7 +94,7 @@ impl Matcher {
         }
     }
 
-    pub fn count(&self, hay: &str) -> u32 {
+    pub(crate) fn count(&self, hay: &str) -> u32 {
         match &self.kind {
             Kind::Plain {
                 needle,
@@ -148,12 +148,12 @@ pub struct Hits {
 }
 
 impl Hits {
-    pub fn new() -> Self {
+    pub(crate) fn new() -> Self {
         Self::default()
     }
 
     /// The first line not yet searched.
-    pub fn next_line(&self) -> u64 {
+    pub(crate) fn next_line(&self) -> u64 {
         self.next_line
     }
 
@@ -169,7 +169,7 @@ impl Hits {
 
     /// Records line `line_no` having `count` hits. Lines must come in order; older ones are
     /// ignored so overlapping windows can be fed as they are.
-    pub fn push(&mut self, line_no: u64, count: u32) {
+    pub(crate) fn push(&mut self, line_no: u64, count: u32) {
         if line_no < self.next_line {
             return;
         }

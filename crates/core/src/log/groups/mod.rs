@@ -276,7 +276,7 @@ impl GroupIndex {
     }
 
     /// The line number the index expects next: groups are known for lines before it.
-    pub fn next_line(&self) -> u64 {
+    pub(crate) fn next_line(&self) -> u64 {
         self.next_line
     }
 
