@@ -15,7 +15,7 @@ use buildscope_core::buildbot::{self, paths, ws};
 use buildscope_core::links::safe_http_url;
 use buildscope_core::log::groups::{self as loggroups, GroupIndex};
 use buildscope_core::timeline::Axis;
-use buildscope_core::{codearts, config, servicestage, timefmt, timeparse};
+use buildscope_core::{codearts, config, huawei, servicestage, timefmt, timeparse};
 
 /// A fixed "now" (2027-01-15), so a crash reproduces whatever day it is replayed.
 const NOW: f64 = 1_800_000_000.0;
@@ -232,8 +232,8 @@ pub fn codearts(data: &[u8]) {
         let _ = ansi::strip(&log.content);
     }
     let _ = codearts::decode_job_status(&body);
-    let _ = codearts::envelope_error(&body);
-    let _ = codearts::parse_error(&body);
+    let _ = huawei::envelope_error(&body);
+    let _ = huawei::parse_error(&body);
 }
 
 pub fn servicestage(data: &[u8]) {
@@ -261,7 +261,7 @@ pub fn servicestage(data: &[u8]) {
         }
         let _ = ansi::strip(&log.text);
     }
-    let _ = servicestage::parse_error(&body);
+    let _ = huawei::parse_error(&body);
 }
 
 /// Highest epoch second `timeparse` may return (9999-12-31T23:59:59Z + 1 s).

@@ -2,7 +2,8 @@
 //! it is tested natively (`cargo test -p buildscope-core`). The web crate (the repository's
 //! root) only does I/O, renders and routes.
 //!
-//! - models and decoders: [`buildbot`], [`codearts`], [`servicestage`], [`config`], [`json`]
+//! - models and decoders: [`buildbot`], [`codearts`], [`servicestage`] (with the Huawei error
+//!   envelope both share: [`huawei`]), [`config`], [`json`]
 //! - one status vocabulary: [`status`]; time: [`timeparse`], [`timefmt`], [`timeline`]
 //! - the log viewer's logic: [`ansi`] and the [`log`] folder
 //! - what pages compute: [`listing`], [`compare`], [`freshness`], [`links`], [`vcs`]
@@ -15,6 +16,7 @@ pub mod compare;
 pub mod config;
 pub mod error;
 pub mod freshness;
+pub mod huawei;
 pub mod json;
 pub mod links;
 pub mod listing;

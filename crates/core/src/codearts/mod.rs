@@ -1,26 +1,21 @@
-//! Huawei CodeArts Build models and decoders (pure, no DOM), plus the error-envelope parser
-//! shared by every Huawei API (ServiceStage re-uses it).
+//! Huawei CodeArts Build models and decoders (pure, no DOM).
 //!
-//! CodeArts answers in three shapes (notes A.0): the v1 envelope `{status, error, result}`, the
-//! legacy v3 envelope `{success, message, err_code, result}`, and bare objects. The envelopes
-//! can report a failure inside an HTTP 200, so:
-//!
-//! * the HTTP layer should call [`envelope_error`] on every 2xx body first and, when it returns
-//!   `Some`, raise an `ApiError` with the server's code and message, exactly as for a 4xx/5xx
-//!   (whose body goes through [`parse_error`]);
-//! * every decoder here also refuses a failure envelope with a [`DecodeError`] naming the
-//!   `status` (or `success`) field and the server's code and message, so a failure can never
-//!   decode as an empty result even if a caller skips the first step.
+//! CodeArts answers in three shapes: the v1 envelope `{status, error, result}` (v1 APIs and
+//! several v3 ones), the legacy v3 envelope `{success, message, err_code, result}`
+//! (record-info), and bare objects (history, job status). The envelopes can report a failure
+//! inside an HTTP 200; [`crate::huawei`] reads them, and every decoder here refuses a failure
+//! envelope with a [`DecodeError`] naming the `status` (or `success`) field and the server's
+//! code and message, so a failure can never decode as an empty result.
 //!
 //! Times become epoch seconds through `timeparse`, durations (milliseconds on the wire) become
 //! seconds, and statuses map onto the shared [`Status`] while the server's own words are kept for
 //! display ([`system_label`]).
 
-use crate::error::ServerError;
+use crate::huawei::root;
 use crate::json::{self, DecodeError, Obj};
 use crate::status::Status;
 use crate::timeparse::time_field;
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 // ---------------------------------------------------------------------------------------------
 // Models
@@ -370,189 +365,7 @@ pub fn system_label(status: Option<&str>, status_code: Option<i64>) -> String {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Errors
-
-/// Top-level `status` values meaning the call failed. Lower-case only: the envelope's values are
-/// `success`/`fail` (`failed` in a sibling CodeArts API), while upper-case words are build
-/// states, which never sit at the top of a body.
-const FAILED_STATUSES: [&str; 4] = ["fail", "failed", "failure", "error"];
-
-/// The error a 2xx body reports, or `None` when it reports success (or is not an envelope).
-///
-/// Failure is: a v1 `status` of `fail`/`failed`, a legacy `success: false`, or a bare
-/// `error_code`/`errorCode` with no `result`. The returned error always has a code or a message.
-pub fn envelope_error(body: &str) -> Option<ServerError> {
-    let v: Value = serde_json::from_str(body).ok()?;
-    envelope_failure(&v).map(|(_, e)| e)
-}
-
-/// The failing field (for `DecodeError`) and the server's error.
-pub(crate) fn envelope_failure(v: &Value) -> Option<(&'static str, ServerError)> {
-    let map = v.as_object()?;
-    let field = if map
-        .get("status")
-        .and_then(Value::as_str)
-        .is_some_and(|s| FAILED_STATUSES.contains(&s.trim()))
-    {
-        "status"
-    } else if matches!(map.get("success"), Some(Value::Bool(false)))
-        || map
-            .get("success")
-            .and_then(Value::as_str)
-            .is_some_and(|s| s.eq_ignore_ascii_case("false"))
-    {
-        "success"
-    } else if !map.contains_key("result")
-        && ["error_code", "errorCode"]
-            .iter()
-            .any(|k| text(map.get(*k)).is_some())
-    {
-        if map.contains_key("error_code") {
-            "error_code"
-        } else {
-            "errorCode"
-        }
-    } else {
-        return None;
-    };
-    let mut e = server_error(v);
-    if e.code.is_none() && e.message.is_none() {
-        let sent = map.get(field).map(Value::to_string).unwrap_or_default();
-        e.message = Some(format!(
-            "the server answered {field}: {sent} without details"
-        ));
-    }
-    Some((field, e))
-}
-
-/// The server's code, message and request id from any Huawei error body (4xx/5xx, or a failure
-/// envelope). Not JSON, or nothing recognisable: an empty `ServerError`, and the HTTP layer
-/// falls back to the status line and raw text.
-///
-/// Order, after the official SDKs' exception handler (notes A.3): `error_code` + `error_msg`;
-/// `errorCode` + `errorMsg`/`errorMessage`; `code` + `message`; legacy `err_code` + `message`;
-/// then nested objects (`error` first, e.g. `{"error":{"code","message"},"status":"failed"}`);
-/// then a message with no code (including `"error": "text"`).
-pub fn parse_error(body: &str) -> ServerError {
-    match serde_json::from_str::<Value>(body) {
-        Ok(v) => server_error(&v),
-        Err(_) => ServerError::default(),
-    }
-}
-
-const CODE_KEYS: [(&str, &[&str]); 4] = [
-    ("error_code", &["error_msg", "error_message"]),
-    ("errorCode", &["errorMsg", "errorMessage"]),
-    ("code", &["message", "msg"]),
-    ("err_code", &["message", "err_msg"]),
-];
-
-const MESSAGE_KEYS: [&str; 9] = [
-    "error_msg",
-    "error_message",
-    "errorMsg",
-    "errorMessage",
-    "message",
-    "msg",
-    "err_msg",
-    "detail",
-    "error",
-];
-
-const REQUEST_ID_KEYS: [&str; 3] = ["request_id", "requestId", "X-Request-Id"];
-
-fn server_error(v: &Value) -> ServerError {
-    let mut e = find_error(v, 0).unwrap_or_default();
-    if e.request_id.is_none() {
-        e.request_id = v
-            .as_object()
-            .and_then(|m| REQUEST_ID_KEYS.iter().find_map(|k| text(m.get(*k))));
-    }
-    e
-}
-
-/// Non-empty text of a scalar (codes are sometimes numbers).
-fn text(v: Option<&Value>) -> Option<String> {
-    match v? {
-        Value::String(s) if !s.trim().is_empty() => Some(s.trim().to_string()),
-        Value::Number(n) => Some(n.to_string()),
-        _ => None,
-    }
-}
-
-fn find_error(v: &Value, depth: usize) -> Option<ServerError> {
-    let map = v.as_object()?;
-    let request_id = REQUEST_ID_KEYS.iter().find_map(|k| text(map.get(*k)));
-    for (code_key, message_keys) in CODE_KEYS {
-        if let Some(code) = text(map.get(code_key)) {
-            let message = message_keys
-                .iter()
-                .chain(MESSAGE_KEYS.iter())
-                .find_map(|k| text(map.get(*k)));
-            return Some(ServerError {
-                code: Some(code),
-                message: with_detail(message, map),
-                request_id,
-            });
-        }
-    }
-    if depth < 3 {
-        let nested = map
-            .get("error")
-            .into_iter()
-            .chain(map.iter().filter(|(k, _)| *k != "error").map(|(_, v)| v));
-        for child in nested {
-            let found = match child {
-                Value::Object(_) => find_error(child, depth + 1),
-                Value::Array(items) => items.iter().find_map(|i| find_error(i, depth + 1)),
-                _ => None,
-            };
-            if let Some(mut e) = found.filter(|e| e.code.is_some() || e.message.is_some()) {
-                e.request_id = e.request_id.or(request_id);
-                return Some(e);
-            }
-        }
-    }
-    let message = MESSAGE_KEYS.iter().find_map(|k| text(map.get(*k)));
-    message.map(|m| ServerError {
-        code: None,
-        message: Some(m),
-        request_id,
-    })
-}
-
-/// ServiceStage's `{errorCode, errorMessage, detail}` puts the useful part in `detail`.
-fn with_detail(message: Option<String>, map: &Map<String, Value>) -> Option<String> {
-    match (message, text(map.get("detail"))) {
-        (Some(m), Some(d)) if m != d => Some(format!("{m}: {d}")),
-        (m, d) => m.or(d),
-    }
-}
-
-// ---------------------------------------------------------------------------------------------
-// Decoding helpers shared with `servicestage`
-
-/// The body's root object, refusing failure envelopes with an error naming the server's words.
-pub(crate) fn root<'a>(what: &'a str, v: &'a Value) -> Result<Obj<'a>, DecodeError> {
-    let o = Obj::new(what, v)?;
-    match envelope_failure(v) {
-        None => Ok(o),
-        Some((field, e)) => Err(DecodeError {
-            what: what.to_string(),
-            field: field.to_string(),
-            problem: format!("the server reported a failure{}", describe(&e)),
-        }),
-    }
-}
-
-fn describe(e: &ServerError) -> String {
-    match (&e.code, &e.message) {
-        (Some(c), Some(m)) => format!(": {c}: {m}"),
-        (Some(c), None) => format!(": {c}"),
-        (None, Some(m)) => format!(": {m}"),
-        (None, None) => String::new(),
-    }
-}
+// Decoding helpers
 
 fn missing(what: &str, field: &str) -> DecodeError {
     DecodeError {
