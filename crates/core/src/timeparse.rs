@@ -1,7 +1,8 @@
 //! Timestamps from every system buildscope reads, as epoch seconds (`f64`).
 //!
-//! Huawei's APIs alone use at least seven formats (see the notes, A.1c), sometimes several in one
-//! service, and Buildbot sends epoch seconds. Parsing everything here means the decoders keep one
+//! Huawei's APIs alone use at least seven formats (CodeArts' v1 records, v3 history, brief
+//! records, Java dates in build-record examples, epoch milliseconds in job lists, Go times in
+//! ServiceStage), sometimes several in one service, and Buildbot sends epoch seconds. Parsing everything here means the decoders keep one
 //! rule: a time field is whatever this module accepts, and the UI only ever sees epoch seconds.
 //!
 //! Accepted:

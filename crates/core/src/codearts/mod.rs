@@ -285,8 +285,9 @@ impl RunningStatus {
 /// The shared status for a CodeArts status string and/or `status_code`.
 ///
 /// The text decides when it is known; the code fills in when the text is missing, empty or
-/// unknown (only `5 = SUCCESS` and `8 = ABORTED` are confirmed, notes A.1b). Anything else is
-/// `Unknown` with the original text, so nothing is lost.
+/// unknown. Only `5 = SUCCESS` and `8 = ABORTED` are confirmed (Huawei's examples; no public
+/// source maps the other codes). Anything else is `Unknown` with the original text, so nothing
+/// is lost.
 pub fn status(status: Option<&str>, status_code: Option<i64>) -> Status {
     let text = status.map(str::trim);
     if let Some(s) = text.and_then(status_from_text) {
