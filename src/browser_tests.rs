@@ -460,7 +460,9 @@ fn build_table_shows_branch_and_a_short_revision_where_known() {
 
 #[wasm_bindgen_test]
 fn every_codearts_status_gets_a_badge_with_its_own_label() {
-    // The strings CodeArts is documented or seen to send (notes A.1b), plus an unknown one.
+    // The strings CodeArts is documented or seen to send (`SUCCESS` = 5 and `ABORTED` = 8, the
+    // only confirmed codes; `SCHEDULE_FAILURE`; the job list's Jenkins colour `blue`; `InQueue`),
+    // the failed/running/pending words no public source confirms, plus an unknown one.
     let cases: [(Option<&str>, Option<i64>, Status); 9] = [
         (Some("SUCCESS"), Some(5), Status::Success),
         (Some("ABORTED"), Some(8), Status::Cancelled),

@@ -6,6 +6,7 @@ use super::http::Endpoint;
 use buildscope_core::codearts::{self, BuildRecord, History, JobList, RecordInfo, Stage};
 use buildscope_core::config::Source;
 use buildscope_core::error::{ApiError, ErrorKind};
+use buildscope_core::huawei;
 use buildscope_core::servicestage::{self, BuildList, Phase};
 
 /// Query values are percent-encoded so ids from the server cannot change the request.
@@ -23,8 +24,8 @@ impl CodeArtsClient {
     pub fn new(source: &Source) -> Self {
         CodeArtsClient {
             base: source.url.clone(),
-            endpoint: Endpoint::for_source(source, codearts::parse_error)
-                .with_envelope_check(codearts::envelope_error),
+            endpoint: Endpoint::for_source(source, huawei::parse_error)
+                .with_envelope_check(huawei::envelope_error),
         }
     }
 
@@ -126,8 +127,8 @@ impl ServiceStageClient {
     pub fn new(source: &Source) -> Self {
         ServiceStageClient {
             base: format!("{}assembling/v1/", source.url),
-            endpoint: Endpoint::for_source(source, servicestage::parse_error)
-                .with_envelope_check(codearts::envelope_error),
+            endpoint: Endpoint::for_source(source, huawei::parse_error)
+                .with_envelope_check(huawei::envelope_error),
         }
     }
 

@@ -5,7 +5,7 @@
 
 use crate::log::session::LogSession;
 use buildscope_core::ansi::{self, Color, Span, Style};
-use buildscope_core::log::groups::VisibleRows;
+use buildscope_core::log::rows::VisibleRows;
 use buildscope_core::log::scroll::Geometry;
 use buildscope_core::log::search::{pieces, Matcher, Query};
 use buildscope_core::log::text::line_anchor;

@@ -121,8 +121,8 @@ pub struct Row {
 
 /// A difference counts when it is at least this many seconds and this share of the base, so
 /// second-level jitter on short steps is not flagged.
-pub const MIN_DELTA_SECS: f64 = 2.0;
-pub const MIN_DELTA_RATIO: f64 = 0.10;
+pub(crate) const MIN_DELTA_SECS: f64 = 2.0;
+pub(crate) const MIN_DELTA_RATIO: f64 = 0.10;
 
 fn classify(a: Option<f64>, b: Option<f64>) -> (Option<f64>, Change) {
     match (a, b) {

@@ -33,7 +33,7 @@ impl fmt::Display for DecodeError {
 impl std::error::Error for DecodeError {}
 
 /// Parses a body into JSON, naming the response on failure.
-pub fn parse(what: &str, body: &str) -> Result<Value, DecodeError> {
+pub(crate) fn parse(what: &str, body: &str) -> Result<Value, DecodeError> {
     serde_json::from_str(body).map_err(|e| DecodeError {
         what: what.to_string(),
         field: String::new(),
@@ -71,7 +71,7 @@ impl<'a> Obj<'a> {
         }
     }
 
-    pub fn what(&self) -> &'a str {
+    pub(crate) fn what(&self) -> &'a str {
         self.what
     }
 
@@ -84,12 +84,12 @@ impl<'a> Obj<'a> {
     }
 
     /// The raw value, `None` when missing or null.
-    pub fn get(&self, field: &str) -> Option<&'a Value> {
+    pub(crate) fn get(&self, field: &str) -> Option<&'a Value> {
         self.map.get(field).filter(|v| !v.is_null())
     }
 
     /// An integer that may arrive as a number (int or integral float) or a numeric string.
-    pub fn opt_i64(&self, field: &str) -> Result<Option<i64>, DecodeError> {
+    pub(crate) fn opt_i64(&self, field: &str) -> Result<Option<i64>, DecodeError> {
         match self.get(field) {
             None => Ok(None),
             Some(v) => as_i64(v)
@@ -98,13 +98,13 @@ impl<'a> Obj<'a> {
         }
     }
 
-    pub fn i64(&self, field: &str) -> Result<i64, DecodeError> {
+    pub(crate) fn i64(&self, field: &str) -> Result<i64, DecodeError> {
         self.opt_i64(field)?
             .ok_or_else(|| self.err(field, "missing".to_string()))
     }
 
     /// A number that may be int, float or numeric string (timestamps, durations).
-    pub fn opt_f64(&self, field: &str) -> Result<Option<f64>, DecodeError> {
+    pub(crate) fn opt_f64(&self, field: &str) -> Result<Option<f64>, DecodeError> {
         match self.get(field) {
             None => Ok(None),
             Some(Value::Number(n)) => Ok(n.as_f64()),
@@ -119,7 +119,7 @@ impl<'a> Obj<'a> {
     }
 
     /// Text; numbers and booleans are accepted and rendered as text, null/missing is `None`.
-    pub fn opt_str(&self, field: &str) -> Result<Option<String>, DecodeError> {
+    pub(crate) fn opt_str(&self, field: &str) -> Result<Option<String>, DecodeError> {
         match self.get(field) {
             None => Ok(None),
             Some(Value::String(s)) => Ok(Some(s.clone())),
@@ -129,13 +129,13 @@ impl<'a> Obj<'a> {
         }
     }
 
-    pub fn str(&self, field: &str) -> Result<String, DecodeError> {
+    pub(crate) fn str(&self, field: &str) -> Result<String, DecodeError> {
         self.opt_str(field)?
             .ok_or_else(|| self.err(field, "missing".to_string()))
     }
 
     /// A boolean; accepts 0/1 and "true"/"false" as sent by some servers.
-    pub fn opt_bool(&self, field: &str) -> Result<Option<bool>, DecodeError> {
+    pub(crate) fn opt_bool(&self, field: &str) -> Result<Option<bool>, DecodeError> {
         match self.get(field) {
             None => Ok(None),
             Some(Value::Bool(b)) => Ok(Some(*b)),
@@ -150,7 +150,7 @@ impl<'a> Obj<'a> {
     }
 
     /// A list (missing or null is empty).
-    pub fn list(&self, field: &str) -> Result<&'a [Value], DecodeError> {
+    pub(crate) fn list(&self, field: &str) -> Result<&'a [Value], DecodeError> {
         match self.get(field) {
             None => Ok(&[]),
             Some(Value::Array(a)) => Ok(a.as_slice()),
@@ -159,7 +159,7 @@ impl<'a> Obj<'a> {
     }
 
     /// A nested object, `None` when missing or null.
-    pub fn opt_obj(&self, field: &str) -> Result<Option<Obj<'a>>, DecodeError> {
+    pub(crate) fn opt_obj(&self, field: &str) -> Result<Option<Obj<'a>>, DecodeError> {
         match self.get(field) {
             None => Ok(None),
             Some(v @ Value::Object(_)) => Obj::new(self.what, v).map(Some),
@@ -168,7 +168,7 @@ impl<'a> Obj<'a> {
     }
 
     /// Decodes each element of a list field with `f`, naming `field[i]` on failure.
-    pub fn each<T>(
+    pub(crate) fn each<T>(
         &self,
         field: &str,
         f: impl Fn(Obj<'a>) -> Result<T, DecodeError>,
@@ -191,13 +191,13 @@ impl<'a> Obj<'a> {
             .collect()
     }
 
-    pub fn entries(&self) -> impl Iterator<Item = (&'a String, &'a Value)> {
+    pub(crate) fn entries(&self) -> impl Iterator<Item = (&'a String, &'a Value)> {
         self.map.iter()
     }
 }
 
 /// Integer view of a JSON value: ints, integral floats and numeric strings.
-pub fn as_i64(v: &Value) -> Option<i64> {
+pub(crate) fn as_i64(v: &Value) -> Option<i64> {
     match v {
         Value::Number(n) => n.as_i64().or_else(|| {
             n.as_f64()

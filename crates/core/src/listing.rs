@@ -45,9 +45,9 @@ pub fn name_matches(query: &str, name: &str) -> bool {
 }
 
 /// Page size a list uses unless the URL says otherwise.
-pub const PAGE_SIZE: u32 = 20;
+pub(crate) const PAGE_SIZE: u32 = 20;
 /// The largest page both Buildbot and CodeArts serve (`limit` ≤ 100).
-pub const MAX_PAGE_SIZE: u32 = 100;
+pub(crate) const MAX_PAGE_SIZE: u32 = 100;
 
 /// A 0-based page and its size, read leniently from `page` / `per_page`: junk means the default.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

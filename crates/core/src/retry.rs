@@ -3,7 +3,7 @@
 //! within seconds.
 
 /// Longest wait between two tries: a long outage costs one request per source every 30 s.
-pub const MAX_BACKOFF_MS: u32 = 30_000;
+pub(crate) const MAX_BACKOFF_MS: u32 = 30_000;
 
 /// The wait before try `n`, counting from 0: 1, 2, 4, 8, 16, then 30 s. Callers that count
 /// failures (1 after the first) get 2, 4, 8, 16, 30 s.

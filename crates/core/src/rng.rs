@@ -1,5 +1,8 @@
 //! A tiny deterministic PRNG (xorshift64*) for generated test data and benchmarks, so every
 //! run sees the same input without a dependency. Not for anything security-related.
+//!
+//! Compiled into core's tests only (`#[cfg(test)]` in lib.rs) and, through `#[path]`, into
+//! `benches/ansi.rs`; the library (and so the app) does not contain it.
 
 #[derive(Debug, Clone)]
 pub struct Rng(pub u64);

@@ -3,18 +3,18 @@
 //! These are ServiceStage's historical Build APIs (`/assembling/v1/...`), documented only in the
 //! API reference and absent from every SDK. Bodies are bare objects (`{"list": [...], "total": n}`),
 //! times are Go `time.String()` output, and ids drift between strings and numbers, so decoding
-//! goes through the tolerant `json` layer and `timeparse`. Error bodies share the Huawei parser
-//! in `codearts` ([`parse_error`]); a 200 body carrying `errorCode`/`error_code` instead of data
-//! is refused like a CodeArts failure envelope.
+//! goes through the tolerant `json` layer and `timeparse`. Error bodies (`SVCSTG.CPE.*` codes, in
+//! `{errorCode, errorMessage, detail}` or `{error_code, error_msg}`) go through the shared Huawei
+//! parser in [`crate::huawei`]; a 200 body carrying `errorCode`/`error_code` instead of data is
+//! refused like a CodeArts failure envelope.
 
-use crate::codearts;
-use crate::error::ServerError;
+use crate::huawei::root;
 use crate::json::{self, DecodeError, Obj};
 use crate::status::Status;
 use crate::timeparse::{parse_time, time_field};
 
 /// The six build phases, in the order a build runs them.
-pub const PHASE_ORDER: [&str; 6] = [
+pub(crate) const PHASE_ORDER: [&str; 6] = [
     "Init",
     "Download",
     "PreProcess",
@@ -169,12 +169,6 @@ pub fn system_label(state: &str) -> String {
     }
 }
 
-/// Error details from a ServiceStage error body (`SVCSTG.CPE.*` codes), by the shared Huawei
-/// parser: `{errorCode, errorMessage, detail}`, `{error_code, error_msg}` and nested forms.
-pub fn parse_error(body: &str) -> ServerError {
-    codearts::parse_error(body)
-}
-
 fn job(o: Obj<'_>) -> Result<Job, DecodeError> {
     Ok(Job {
         id: o.str("job_id")?,
@@ -186,7 +180,7 @@ fn job(o: Obj<'_>) -> Result<Job, DecodeError> {
 pub fn decode_jobs(body: &str) -> Result<JobList, DecodeError> {
     const WHAT: &str = "ServiceStage jobs";
     let v = json::parse(WHAT, body)?;
-    let o = codearts::root(WHAT, &v)?;
+    let o = root(WHAT, &v)?;
     require_list(&o)?;
     Ok(JobList {
         total: o.opt_i64("total")?,
@@ -222,7 +216,7 @@ fn build_summary(o: Obj<'_>) -> Result<BuildSummary, DecodeError> {
 pub fn decode_builds(body: &str) -> Result<BuildList, DecodeError> {
     const WHAT: &str = "ServiceStage builds";
     let v = json::parse(WHAT, body)?;
-    let o = codearts::root(WHAT, &v)?;
+    let o = root(WHAT, &v)?;
     require_list(&o)?;
     Ok(BuildList {
         total: o.opt_i64("total")?,
@@ -247,7 +241,7 @@ impl BuildList {
 pub fn decode_build(body: &str) -> Result<Build, DecodeError> {
     const WHAT: &str = "ServiceStage build";
     let v = json::parse(WHAT, body)?;
-    let o = codearts::root(WHAT, &v)?;
+    let o = root(WHAT, &v)?;
     let state = o.opt_str("build_state")?.unwrap_or_default();
     let commit_time = o.opt_str("commit_time")?.filter(|t| !t.trim().is_empty());
     Ok(Build {
@@ -287,7 +281,7 @@ fn phase_rank(name: &str) -> usize {
 pub fn decode_phases(body: &str) -> Result<Vec<Phase>, DecodeError> {
     const WHAT: &str = "ServiceStage build phases";
     let v = json::parse(WHAT, body)?;
-    let o = codearts::root(WHAT, &v)?;
+    let o = root(WHAT, &v)?;
     require_list(&o)?;
     let mut phases = o.each("list", |p| {
         let state = p.opt_str("state")?.unwrap_or_default();
@@ -318,7 +312,7 @@ fn items(s: &str) -> Vec<String> {
 pub fn decode_build_log(body: &str) -> Result<BuildLog, DecodeError> {
     const WHAT: &str = "ServiceStage build log";
     let v = json::parse(WHAT, body)?;
-    let o = codearts::root(WHAT, &v)?;
+    let o = root(WHAT, &v)?;
     let names = items(&o.opt_str("phases")?.unwrap_or_default());
     let states = items(&o.opt_str("phase_states")?.unwrap_or_default());
     let phases = names
@@ -506,10 +500,9 @@ mod tests {
 
     #[test]
     fn errors_and_bad_bodies() {
+        // An error body (its code is read by `huawei::parse_error`) in a 200 is refused, not
+        // decoded as an empty list.
         let body = fixture("servicestage-error");
-        let e = parse_error(&body);
-        assert_eq!(e.code.as_deref(), Some("SVCSTG.CPE.5004401"));
-        // The same body in a 200 is refused, not decoded as an empty list.
         let d = decode_phases(&body).unwrap_err();
         assert_eq!(d.field, "errorCode");
         assert!(d.to_string().contains("SVCSTG.CPE.5004401"), "{d}");
@@ -537,7 +530,6 @@ mod tests {
         assert_eq!(lenient.commit_time.as_deref(), Some("last week"));
         assert_eq!(lenient.commit_at, None);
         assert_eq!(lenient.status, Status::Unknown("no state".into()));
-        assert_eq!(parse_error("<html>"), ServerError::default());
     }
 
     #[test]

@@ -60,7 +60,7 @@ impl Status {
     }
 
     /// Human label shown in the badge.
-    pub fn label(&self) -> &'static str {
+    pub(crate) fn label(&self) -> &'static str {
         match self {
             Status::Pending => "Pending",
             Status::Queued => "Queued",
@@ -121,7 +121,7 @@ impl Status {
     }
 
     /// Buildbot: `results` (0–6, `null` while unfinished) plus whether it started / completed.
-    pub fn from_buildbot(results: Option<i64>, started: bool, complete: bool) -> Status {
+    pub(crate) fn from_buildbot(results: Option<i64>, started: bool, complete: bool) -> Status {
         match results {
             Some(0) => Status::Success,
             Some(1) => Status::Warnings,
@@ -145,7 +145,7 @@ impl Status {
 }
 
 /// Buildbot's own name for a results code, shown on hover and to screen readers.
-pub fn buildbot_label(results: Option<i64>) -> String {
+pub(crate) fn buildbot_label(results: Option<i64>) -> String {
     match results {
         Some(0) => "SUCCESS (0)".into(),
         Some(1) => "WARNINGS (1)".into(),

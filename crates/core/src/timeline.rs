@@ -22,7 +22,7 @@ pub struct Axis {
 }
 
 /// Bars narrower than this are widened so a 0-second step stays visible and clickable.
-pub const MIN_WIDTH: f64 = 0.5;
+pub(crate) const MIN_WIDTH: f64 = 0.5;
 
 impl Axis {
     /// From the build's start to its end, or to `now` while it runs. Steps that started before
@@ -51,7 +51,7 @@ impl Axis {
         })
     }
 
-    pub fn span(&self) -> f64 {
+    pub(crate) fn span(&self) -> f64 {
         self.end - self.start
     }
 

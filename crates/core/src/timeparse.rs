@@ -1,7 +1,8 @@
 //! Timestamps from every system buildscope reads, as epoch seconds (`f64`).
 //!
-//! Huawei's APIs alone use at least seven formats (see the notes, A.1c), sometimes several in one
-//! service, and Buildbot sends epoch seconds. Parsing everything here means the decoders keep one
+//! Huawei's APIs alone use at least seven formats (CodeArts' v1 records, v3 history, brief
+//! records, Java dates in build-record examples, epoch milliseconds in job lists, Go times in
+//! ServiceStage), sometimes several in one service, and Buildbot sends epoch seconds. Parsing everything here means the decoders keep one
 //! rule: a time field is whatever this module accepts, and the UI only ever sees epoch seconds.
 //!
 //! Accepted:
@@ -26,7 +27,7 @@ use serde_json::Value;
 /// Huawei's servers run on Beijing time (their docs stamp pages "GMT+08:00" and their Java
 /// `Date.toString()` output says `CST`), and the zone-less `yyyy-MM-dd HH:mm:ss` strings they
 /// send come from the same code, so reading them as UTC would shift every such time by 8 hours.
-pub const NAIVE_OFFSET_SECS: i32 = 8 * 3600;
+pub(crate) const NAIVE_OFFSET_SECS: i32 = 8 * 3600;
 
 /// Numbers at or above this are milliseconds. As seconds it would be the year 5138; as
 /// milliseconds it is March 1973, so no real build time is ambiguous.
@@ -48,7 +49,7 @@ pub fn parse_time(v: &Value) -> Option<f64> {
 ///
 /// Zero and negative values are `None`: Java back ends send `0` for "never" (e.g. a job's
 /// `last_build_time` before its first build), and no build ran before 1970.
-pub fn epoch(n: f64) -> Option<f64> {
+pub(crate) fn epoch(n: f64) -> Option<f64> {
     if !n.is_finite() || n <= 0.0 {
         return None;
     }

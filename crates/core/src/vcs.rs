@@ -1,7 +1,7 @@
 //! Version-control facts as a dashboard shows them (pure).
 
 /// How many characters of a revision a list shows; the full one goes in a tooltip.
-pub const SHORT_REVISION: usize = 10;
+pub(crate) const SHORT_REVISION: usize = 10;
 
 /// The first [`SHORT_REVISION`] characters of a revision (by character, never splitting one).
 pub fn short_revision(rev: &str) -> &str {

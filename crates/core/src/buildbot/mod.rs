@@ -68,7 +68,7 @@ pub enum LogType {
 }
 
 impl LogType {
-    pub fn from_code(code: &str) -> LogType {
+    pub(crate) fn from_code(code: &str) -> LogType {
         match code {
             "s" => LogType::Stdio,
             "t" => LogType::Text,
@@ -175,7 +175,7 @@ impl Step {
     }
 }
 
-pub fn step_path_segment(name: &str, number: i64) -> String {
+pub(crate) fn step_path_segment(name: &str, number: i64) -> String {
     if is_identifier(name) {
         name.to_string()
     } else {

@@ -33,14 +33,11 @@ pub enum StepRef {
 impl StepRef {
     /// The reference that works for this step: its name when Buildbot's router accepts it.
     pub fn of(step: &Step) -> StepRef {
-        if is_identifier(&step.name) {
-            StepRef::Name(step.name.clone())
-        } else {
-            StepRef::Number(step.number)
-        }
+        StepRef::name_or_number(&step.name, step.number)
     }
+
     /// A name, or its number when the name is not usable in a path.
-    pub fn name_or_number(name: &str, number: i64) -> StepRef {
+    fn name_or_number(name: &str, number: i64) -> StepRef {
         if is_identifier(name) {
             StepRef::Name(name.to_string())
         } else {

@@ -1,10 +1,11 @@
 //! The log viewer's logic, apart from any rendering or I/O: a log's lines ([`text`]), which
 //! windows to fetch ([`window`]) and the rules for fetching them ([`engine`]), the background
-//! scan ([`scan`]) for groups ([`groups`]) and search hits ([`search`]), and the scrollbar's
-//! geometry ([`scroll`]).
+//! scan ([`scan`]) for groups ([`groups`]) and search hits ([`search`]), the display rows left
+//! when groups are collapsed ([`rows`]), and the scrollbar's geometry ([`scroll`]).
 
 pub mod engine;
 pub mod groups;
+pub mod rows;
 pub mod scan;
 pub mod scroll;
 pub mod search;

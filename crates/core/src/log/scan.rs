@@ -10,7 +10,7 @@ use crate::log::search::{Hits, Matcher};
 use crate::log::text::LogLine;
 
 /// Error lines remembered for next / previous error.
-pub const MAX_ERRORS: usize = 100_000;
+pub(crate) const MAX_ERRORS: usize = 100_000;
 
 /// A log at most this long is scanned for groups and errors as soon as it opens (at most 10
 /// requests of 5 000 lines); a longer one only when the user asks (search, next error, or a
@@ -62,10 +62,6 @@ impl Scanner {
     /// Replace the search (None: no search). Hits start over from line 0.
     pub fn set_search(&mut self, matcher: Option<Matcher>) {
         self.search = matcher.map(|m| (m, Hits::new()));
-    }
-
-    pub fn search(&self) -> Option<&(Matcher, Hits)> {
-        self.search.as_ref()
     }
 
     pub fn hits(&self) -> Option<&Hits> {

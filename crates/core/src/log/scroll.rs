@@ -10,7 +10,7 @@
 //! pixels / row height, and the scrollbar is set to match ([`Geometry::scroll_for`]).
 
 /// The tallest spacer used. Well under every engine's cap, so no browser clamps it.
-pub const MAX_SPACER_PX: f64 = 8_000_000.0;
+pub(crate) const MAX_SPACER_PX: f64 = 8_000_000.0;
 
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Geometry {

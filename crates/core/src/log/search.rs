@@ -11,7 +11,7 @@ use std::ops::Range;
 
 /// Lines with hits remembered; beyond this the count goes on but positions are dropped
 /// (the counter then says "N+"). 100k entries are 1.6 MB.
-pub const MAX_HIT_LINES: usize = 100_000;
+pub(crate) const MAX_HIT_LINES: usize = 100_000;
 
 /// What the user typed and the two toggles.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -94,7 +94,7 @@ impl Matcher {
         }
     }
 
-    pub fn count(&self, hay: &str) -> u32 {
+    pub(crate) fn count(&self, hay: &str) -> u32 {
         match &self.kind {
             Kind::Plain {
                 needle,
@@ -148,12 +148,12 @@ pub struct Hits {
 }
 
 impl Hits {
-    pub fn new() -> Self {
+    pub(crate) fn new() -> Self {
         Self::default()
     }
 
     /// The first line not yet searched.
-    pub fn next_line(&self) -> u64 {
+    pub(crate) fn next_line(&self) -> u64 {
         self.next_line
     }
 
@@ -169,7 +169,7 @@ impl Hits {
 
     /// Records line `line_no` having `count` hits. Lines must come in order; older ones are
     /// ignored so overlapping windows can be fed as they are.
-    pub fn push(&mut self, line_no: u64, count: u32) {
+    pub(crate) fn push(&mut self, line_no: u64, count: u32) {
         if line_no < self.next_line {
             return;
         }
@@ -205,20 +205,6 @@ impl Hits {
     pub fn first_at_or_after(&self, line: u64) -> Option<u64> {
         let i = self.lines.partition_point(|&(l, _)| l < line);
         self.lines.get(i).map(|&(_, before)| before)
-    }
-
-    /// The number of the last hit before `line`, if any.
-    pub fn last_before(&self, line: u64) -> Option<u64> {
-        let i = self.lines.partition_point(|&(l, _)| l < line);
-        let (_, before) = *self.lines.get(i.checked_sub(1)?)?;
-        // The last hit on that line is just before the next line's first.
-        let next_before = self.lines.get(i).map_or(self.recorded, |&(_, b)| b);
-        Some(next_before.max(before + 1) - 1)
-    }
-
-    /// Whether `line` has hits (recorded lines only).
-    pub fn has_line(&self, line: u64) -> bool {
-        self.lines.binary_search_by_key(&line, |&(l, _)| l).is_ok()
     }
 }
 
@@ -334,11 +320,6 @@ mod tests {
         assert_eq!(h.nth(6), None);
         assert_eq!(h.first_at_or_after(4), Some(2));
         assert_eq!(h.first_at_or_after(10), None);
-        assert_eq!(h.last_before(9), Some(2));
-        assert_eq!(h.last_before(8), Some(2));
-        assert_eq!(h.last_before(7), Some(1));
-        assert_eq!(h.last_before(3), None);
-        assert!(h.has_line(7) && !h.has_line(4));
     }
 
     #[test]

@@ -3,7 +3,7 @@
 //! Buildbot stdio logs (`type: s`) prefix every stored line with one stream character —
 //! `o` stdout, `e` stderr, `h` header (the command, its environment, the exit code), `i`
 //! stdin — which is styled and removed from the text. `t` logs have no prefix. The text keeps
-//! its escape sequences; `ansi.rs` renders or strips them.
+//! its escape sequences; `ansi` renders or strips them.
 
 use crate::ansi;
 use crate::buildbot::LogType;
@@ -68,7 +68,7 @@ impl LogLine {
 
     /// Whether "next error" should stop here: a stderr line, a line whose text starts red, or a
     /// line that matches a common error pattern of compilers, test runners and build tools.
-    pub fn is_error(&self) -> bool {
+    pub(crate) fn is_error(&self) -> bool {
         // Header lines echo the command, which may well contain "error" or "FAILED".
         if self.stream == Stream::Header {
             return false;
@@ -104,7 +104,7 @@ fn is_red(c: ansi::Color) -> bool {
 
 /// Common error shapes. Kept deliberately narrow: a "next error" that stops on every line
 /// containing the word "error" (e.g. `-Werror`, `0 errors`) is useless.
-pub fn looks_like_error(plain: &str) -> bool {
+pub(crate) fn looks_like_error(plain: &str) -> bool {
     let t = plain.trim_start();
     const STARTS: [&str; 14] = [
         "error:",
