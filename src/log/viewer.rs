@@ -1,37 +1,27 @@
 //! The virtualized log viewer: renders the rows on screen (plus a small overscan) from a
 //! [`LogSession`], whatever the log's size, with a scrollbar that stays usable past the
-//! browser's element-height cap (`log::scroll.rs`). Toolbar: search, errors, wrap, follow,
-//! top/bottom, go to line, palette, raw and download. The session does all fetching.
+//! browser's element-height cap (`log::scroll`). Toolbar: search, errors, wrap, follow,
+//! top/bottom, go to line, palette, raw and download. The session does all fetching; where the
+//! view is, what is selected and what follows is `buildscope_core::log::viewer`'s reducer: this
+//! component sends it events and renders its frames.
 
 use crate::log::session::LogSession;
 use buildscope_core::ansi::{self, Color, Span, Style};
 use buildscope_core::log::rows::VisibleRows;
-use buildscope_core::log::scroll::Geometry;
 use buildscope_core::log::search::{pieces, Matcher, Query};
-use buildscope_core::log::text::line_anchor;
+use buildscope_core::log::text::Stream;
+use buildscope_core::log::viewer::{
+    line_ranges, parse_goto, visible_rows, Event, Facts, Frame, Open, Output, ViewerState,
+};
 use buildscope_core::timefmt::{group_digits, human_bytes};
 use leptos::ev;
 use leptos::html::{Div, Input};
 use leptos::prelude::*;
-use std::collections::HashSet;
 use std::ops::Range;
 use wasm_bindgen::JsValue;
 
 /// Height of one row in CSS pixels; `.log-row` in main.css uses the same value.
 pub const ROW_PX: f64 = 18.0;
-/// Rows rendered above and below the viewport so a small scroll shows no blank.
-const OVERSCAN_ROWS: u64 = 6;
-
-/// What "next" / "previous" are waiting for while the scan catches up.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Pending {
-    /// The first error at or after this line (n, or a failed step opening at its error).
-    ErrorFrom(u64),
-    /// The last error before this line (N).
-    ErrorBefore(u64),
-    /// The first search hit at or after this line.
-    HitFrom(u64),
-}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Palette {
@@ -88,6 +78,17 @@ fn set_hash(hash: &str) {
     }
 }
 
+/// What a loaded row's text shows. A row's text is rebuilt only when this changes, never for
+/// a decoration (error mark, selection), so a text selection inside it survives the scan.
+#[derive(Debug, Clone, PartialEq)]
+struct RowText {
+    stream: Stream,
+    spans: Vec<Span>,
+    hits: Vec<Range<usize>>,
+    /// The title of the group this line opens.
+    header: Option<String>,
+}
+
 /// The viewer. `complete` says whether the log can still grow (follow mode); `selected` is
 /// the `#L` range the page opened with; `open_at_error` opens at the first error instead.
 #[component]
@@ -103,113 +104,121 @@ pub fn LogViewer(
     let session = StoredValue::new_local(session);
     on_cleanup(move || session.with_value(|s| s.close()));
 
-    // A permalink opens near its line from the first frame, so the first request is for it.
-    let top = RwSignal::new(selected.map_or(0.0, |(a, _)| (a as f64 - 10.0).max(0.0)));
-    let viewport_px = RwSignal::new(600.0f64);
-    let wrap = RwSignal::new(pref("wrap").as_deref() == Some("1"));
+    let (initial, opening) = ViewerState::new(
+        Open {
+            selected,
+            at_error: open_at_error,
+            complete: complete.get_untracked(),
+            wrap: pref("wrap").as_deref() == Some("1"),
+        },
+        ROW_PX,
+    );
+    let state = RwSignal::new(initial);
     let palette = RwSignal::new(match pref("palette").as_deref() {
         Some("dark") => Palette::Dark,
         Some("light") => Palette::Light,
         _ => Palette::Auto,
     });
-    let selection = RwSignal::new(selected);
-    let click_anchor = StoredValue::new(selected.map(|s| s.0));
-    let follow = RwSignal::new(false);
-    let pending = RwSignal::new(if open_at_error && selected.is_none() {
-        Some(Pending::ErrorFrom(0))
-    } else {
-        None
-    });
-    let collapsed = RwSignal::new(HashSet::<u64>::new());
-    let groups_seen = StoredValue::new(0usize);
     let query = RwSignal::new(Query::default());
     let search_error = RwSignal::new(None::<String>);
     let search_gen = RwSignal::new(0u64);
-    let current_hit = RwSignal::new(None::<u64>);
     let matcher = StoredValue::new_local(None::<Matcher>);
     let goto_open = RwSignal::new(false);
 
-    if open_at_error && selected.is_none() {
-        session.with_value(|s| s.want_index());
-    }
-
-    // Groups found by the scan start collapsed if their syntax says so; the user's choices
-    // for groups already seen are kept.
-    Effect::new(move |_| {
-        sig.scan_version.track();
-        let defaults = session.with_value(|s| {
-            s.with_scanner(|sc| {
-                let groups = sc.groups().groups();
-                let seen = groups_seen.get_value();
-                groups_seen.set_value(groups.len());
-                groups[seen.min(groups.len())..]
-                    .iter()
-                    .filter(|g| g.collapsed_by_default)
-                    .map(|g| g.start)
-                    .collect::<Vec<_>>()
-            })
-        });
-        if !defaults.is_empty() {
-            collapsed.update(|c| c.extend(defaults));
-        }
-    });
-
+    // Memos narrow what each part of the view depends on: the rows are rebuilt when the
+    // user's folds, the scan or the line count change, not on every scroll.
+    let toggled = Memo::new(move |_| state.with(|s| s.toggled().clone()));
+    let wrap = Memo::new(move |_| state.with(|s| s.wrap()));
     let rows = Memo::new(move |_| {
-        sig.scan_version.track();
         let total = sig.total.get();
-        let collapsed = collapsed.get();
-        if collapsed.is_empty() {
-            return VisibleRows::all(total);
+        sig.scan_version.track();
+        toggled.with(|t| session.with_value(|s| s.with_scanner(|sc| visible_rows(sc, t, total))))
+    });
+    let with_facts = move |tracked: bool, f: &mut dyn FnMut(&Facts)| {
+        let (total, done) = if tracked {
+            sig.scan_version.track();
+            (sig.total.get(), complete.get())
+        } else {
+            (sig.total.get_untracked(), complete.get_untracked())
+        };
+        let mut run = |rows: &VisibleRows| {
+            session.with_value(|s| {
+                s.with_scanner(|scanner| {
+                    f(&Facts {
+                        scanner,
+                        total,
+                        complete: done,
+                        rows,
+                    })
+                })
+            })
+        };
+        if tracked {
+            rows.with(&mut run)
+        } else {
+            rows.with_untracked(&mut run)
         }
-        session.with_value(|s| s.with_scanner(|sc| sc.groups().visible_rows(&collapsed, total)))
+    };
+    // What is on screen: the reducer's frame for the state and the facts of the moment.
+    let frame = Memo::new(move |_| {
+        let mut out: Option<Frame> = None;
+        with_facts(true, &mut |f| out = Some(state.with(|s| s.frame(f))));
+        out.expect("with_facts runs its closure")
     });
-    let geom = Memo::new(move |_| Geometry {
-        rows: rows.with(|r| r.row_count()),
-        row_px: ROW_PX,
-        viewport_px: viewport_px.get(),
-    });
-    // Rows to render: the viewport plus the overscan.
-    let render_range = Memo::new(move |_| {
-        let g = geom.get();
-        let t = top.get();
-        let first = (t.floor() as u64).saturating_sub(OVERSCAN_ROWS);
-        let last = ((t + g.rows_in_view()).ceil() as u64 + OVERSCAN_ROWS).min(g.rows);
-        first..last.max(first)
-    });
-    // The lines on screen, as contiguous ranges, for the fetch planner.
-    Effect::new(move |_| {
-        let g = geom.get();
-        let t = top.get();
-        let visible = (t.floor() as u64)..((t + g.rows_in_view()).ceil() as u64).min(g.rows);
-        let ranges = rows.with(|r| line_ranges(r, visible));
-        session.with_value(|s| s.set_view(ranges));
-    });
+    let selection = Memo::new(move |_| frame.with(|f| f.selection));
+    let current_hit = Memo::new(move |_| frame.with(|f| f.current_hit));
+    let following = Memo::new(move |_| frame.with(|f| f.following));
+
+    let run = move |outputs: Vec<Output>| {
+        for o in outputs {
+            match o {
+                Output::SetHash(h) => set_hash(&h),
+                Output::WantIndex => session.with_value(|s| s.want_index()),
+            }
+        }
+    };
+    let send = move |event: Event| {
+        let mut out = Vec::new();
+        with_facts(false, &mut |f| {
+            out = state
+                .try_update(|s| s.apply(event.clone(), f))
+                .unwrap_or_default();
+        });
+        run(out);
+    };
+    run(opening);
 
     let scroller = NodeRef::<Div>::new();
     let spacer = NodeRef::<Div>::new();
-    let programmatic = StoredValue::new(None::<i32>);
-    // top → scrollbar. The spacer gets its new height first, here: if the scroll position
-    // were set while the spacer still had its old height (a growing log being followed), the
-    // browser would clamp it and the clamped scroll would read as the user scrolling away.
+    // The one place the DOM's scroll position and the spacer's height are written, the spacer
+    // first: a position set while the spacer still had its old height would be clamped by the
+    // browser. The session learns which lines are on screen here too.
     Effect::new(move |_| {
-        let g = geom.get();
-        let want = g.scroll_for(top.get()).round() as i32;
+        let (spacer_px, want, on_screen) = frame.with(|f| {
+            (
+                f.geometry.spacer_px(),
+                f.scroll_px().round() as i32,
+                f.on_screen(),
+            )
+        });
         if let Some(sp) = spacer.get() {
-            let _ = web_sys::HtmlElement::style(&sp)
-                .set_property("height", &format!("{}px", g.spacer_px()));
+            let _ =
+                web_sys::HtmlElement::style(&sp).set_property("height", &format!("{spacer_px}px"));
         }
         if let Some(el) = scroller.get() {
             if (el.scroll_top() - want).abs() >= 1 {
-                programmatic.set_value(Some(want));
                 el.set_scroll_top(want);
             }
         }
+        let ranges = rows.with(|r| line_ranges(r, on_screen));
+        session.with_value(|s| s.set_view(ranges));
     });
     let measure = move || {
         if let Some(el) = scroller.get_untracked() {
             let h = el.client_height() as f64;
-            if h > 0.0 && (h - viewport_px.get_untracked()).abs() > 0.5 {
-                viewport_px.set(h);
+            let known = frame.with_untracked(|f| f.geometry.viewport_px);
+            if h > 0.0 && (h - known).abs() > 0.5 {
+                send(Event::Resized(h));
             }
         }
     };
@@ -238,189 +247,41 @@ pub fn LogViewer(
         })
     });
 
-    // Reading position → follow: at the bottom of a growing log it follows, above it pauses.
-    let user_moved = move || {
-        pending.set(None);
-        let g = geom.get_untracked();
-        follow.set(!complete.get_untracked() && g.at_bottom(top.get_untracked()));
-    };
-    let go_top = move || {
-        pending.set(None);
-        follow.set(false);
-        top.set(0.0);
-    };
-    let go_bottom = move || {
-        pending.set(None);
-        top.set(geom.get_untracked().max_top());
-        follow.set(!complete.get_untracked());
-    };
-    // New lines: a follower is kept at the bottom; anyone else is not moved at all (rows are
-    // addressed by number, so appending below changes nothing on screen).
-    Effect::new(move |_| {
-        let g = geom.get();
-        if follow.get_untracked() {
-            top.set(g.max_top());
-        }
-    });
-    Effect::new(move |prev: Option<bool>| {
-        let done = complete.get();
-        if done {
-            follow.set(false);
-        } else if prev.is_none() && selection.get_untracked().is_none() && !open_at_error {
-            // A running log opens following its tail, like a terminal.
-            follow.set(true);
-            top.set(geom.get_untracked().max_top());
-        }
-        done
-    });
-
-    // Reveal a line (search hit, error, permalink) with some context above it.
-    let reveal = move |line: u64| {
-        let row = rows.with_untracked(|r| r.nearest_row(line)).unwrap_or(0);
-        let g = geom.get_untracked();
-        let t = g.reveal(top.get_untracked(), row, (g.rows_in_view() / 3.0).floor());
-        follow.set(false);
-        top.set(t);
-    };
-    // Open at the permalinked line.
-    if let Some((a, _)) = selected {
-        let row = a;
-        Effect::new(move |done: Option<bool>| {
-            if done == Some(true) {
-                return true;
-            }
-            let g = geom.get();
-            if g.rows == 0 || viewport_px.get() <= 0.0 {
-                return false;
-            }
-            let t = (row as f64 - (g.rows_in_view() / 3.0).floor()).max(0.0);
-            top.set(t.min(g.max_top()));
-            true
-        });
-    }
-
-    // Pending "next error / next hit" resolve as the scan advances.
-    Effect::new(move |_| {
-        sig.scan_version.track();
-        let Some(p) = pending.get() else { return };
-        let (found, done) = session.with_value(|s| {
-            s.with_scanner(|sc| {
-                let running = sc.next_needed(sig.total.get_untracked()).is_some();
-                match p {
-                    Pending::ErrorFrom(l) => (sc.next_error(l), !running),
-                    Pending::ErrorBefore(l) => (sc.prev_error(l), !running),
-                    Pending::HitFrom(l) => (
-                        sc.hits()
-                            .and_then(|h| h.first_at_or_after(l).map(|k| (k, h)))
-                            .map(|(k, h)| {
-                                current_hit.set(Some(k));
-                                h.nth(k).map_or(l, |x| x.0)
-                            }),
-                        !running,
-                    ),
-                }
-            })
-        });
-        if let Some(line) = found {
-            pending.set(None);
-            if !matches!(p, Pending::HitFrom(_)) {
-                selection.set(Some((line, line)));
-                click_anchor.set_value(Some(line));
-            }
-            reveal(line);
-        } else if done {
-            pending.set(None);
-        }
-    });
-
-    // The line "next" starts from: the selection, else the top of the screen.
-    let cursor_line = move || {
-        selection.get_untracked().map(|s| s.0).unwrap_or_else(|| {
-            rows.with_untracked(|r| r.row_to_line(top.get_untracked().ceil() as u64))
-                .unwrap_or(0)
-        })
-    };
-    let next_error = move |forward: bool| {
-        session.with_value(|s| s.want_index());
-        let from = cursor_line();
-        pending.set(Some(if forward {
-            Pending::ErrorFrom(from + 1)
-        } else {
-            Pending::ErrorBefore(from)
-        }));
+    let toggle_wrap = move || {
+        send(Event::ToggleWrap);
+        set_pref("wrap", if wrap.get_untracked() { "1" } else { "0" });
     };
 
-    // Search: a new query restarts the scan's search (debounced while typing).
+    // Search: a new query restarts the scan's search, debounced while typing.
     let search_timer = StoredValue::new_local(None::<gloo_timers::callback::Timeout>);
     let apply_query = move |q: Query| match Matcher::new(&q) {
         Ok(m) => {
             search_error.set(None);
+            let active = m.is_some();
             matcher.set_value(m.clone());
             session.with_value(|s| s.set_search(m));
             search_gen.update(|g| *g += 1);
-            current_hit.set(None);
-            if !q.text.is_empty() {
-                pending.set(Some(Pending::HitFrom(cursor_line())));
-            }
+            send(Event::SearchApplied { active });
         }
         Err(e) => search_error.set(Some(e)),
     };
-    Effect::new(move |_| {
-        let q = query.get();
+    let edit_query = move |edit: &dyn Fn(&mut Query)| {
+        query.update(|q| edit(q));
+        let q = query.get_untracked();
         search_timer.set_value(Some(gloo_timers::callback::Timeout::new(250, move || {
             apply_query(q)
         })));
-    });
-    let step_hit = move |forward: bool| {
-        let Some((total, nav)) = session
-            .with_value(|s| s.with_scanner(|sc| sc.hits().map(|h| (h.total(), h.navigable()))))
-        else {
-            return;
-        };
-        if total == 0 || nav == 0 {
-            return;
-        }
-        let k = match current_hit.get_untracked() {
-            Some(k) if forward => (k + 1) % nav,
-            Some(k) => (k + nav - 1) % nav,
-            None => 0,
-        };
-        current_hit.set(Some(k));
-        if let Some((line, _)) =
-            session.with_value(|s| s.with_scanner(|sc| sc.hits().and_then(|h| h.nth(k))))
-        {
-            reveal(line);
-        }
     };
     let cancel_search = move || {
-        query.set(Query::default());
-        pending.set(None);
+        edit_query(&|q| *q = Query::default());
+        send(Event::CancelSearch);
     };
 
-    // Line-number clicks: select, shift-click extends; the URL fragment follows.
-    let click_line = move |line: u64, shift: bool| {
-        let range = match (shift, click_anchor.get_value()) {
-            (true, Some(a)) => (a.min(line), a.max(line)),
-            _ => {
-                click_anchor.set_value(Some(line));
-                (line, line)
-            }
-        };
-        selection.set(Some(range));
-        set_hash(&line_anchor(range.0, range.1));
-    };
     let goto_input = NodeRef::<Input>::new();
     let search_input = NodeRef::<Input>::new();
     let goto_line = move |text: String| {
-        if let Ok(n) = text.trim().trim_start_matches('L').parse::<u64>() {
-            let total = sig.total.get_untracked();
-            if total > 0 {
-                let line = n.clamp(1, total) - 1;
-                selection.set(Some((line, line)));
-                click_anchor.set_value(Some(line));
-                set_hash(&line_anchor(line, line));
-                reveal(line);
-            }
+        if let Some(n) = parse_goto(&text) {
+            send(Event::GotoLine(n));
         }
         goto_open.set(false);
     };
@@ -445,132 +306,118 @@ pub fn LogViewer(
             return;
         }
         match key.as_str() {
-            "g" | "Home" => go_top(),
-            "G" | "End" => go_bottom(),
-            "f" => {
-                if follow.get_untracked() {
-                    follow.set(false);
-                } else {
-                    go_bottom();
-                    follow.set(true);
-                }
-            }
-            "n" => next_error(true),
-            "N" => next_error(false),
-            "w" => wrap.update(|w| *w = !*w),
-            "Escape" => {
-                selection.set(None);
-                set_hash("");
-            }
+            "g" | "Home" => send(Event::Top),
+            "G" | "End" => send(Event::Bottom),
+            "f" => send(Event::ToggleFollow),
+            "n" => send(Event::NextError),
+            "N" => send(Event::PrevError),
+            "w" => toggle_wrap(),
+            "Escape" => send(Event::ClearSelection),
             _ => return,
         }
         e.prevent_default();
     });
     on_cleanup(move || keys.remove());
 
-    Effect::new(move |_| set_pref("wrap", if wrap.get() { "1" } else { "0" }));
-    Effect::new(move |_| set_pref("palette", palette.get().key()));
-
-    // Scrolling by wheel and keys when the scrollbar is proportional (see log::scroll.rs).
+    // Scrolling by wheel and keys when the scrollbar is proportional (see log::scroll).
     let on_wheel = move |e: web_sys::WheelEvent| {
-        let g = geom.get_untracked();
-        if !g.scaled() || e.shift_key() {
+        if !frame.with_untracked(|f| f.geometry.scaled()) || e.shift_key() {
             return;
         }
         e.prevent_default();
-        let rows = match e.delta_mode() {
-            0 => e.delta_y() / ROW_PX,
-            1 => e.delta_y(),
-            _ => e.delta_y() * g.rows_in_view(),
-        };
-        top.set((top.get_untracked() + rows).clamp(0.0, g.max_top()));
-        user_moved();
+        send(match e.delta_mode() {
+            0 => Event::ScrollPx(e.delta_y()),
+            1 => Event::ScrollRows(e.delta_y()),
+            _ => Event::ScrollPages(e.delta_y()),
+        });
     };
     let on_key = move |e: web_sys::KeyboardEvent| {
-        let g = geom.get_untracked();
-        if !g.scaled() {
+        if !frame.with_untracked(|f| f.geometry.scaled()) {
             return;
         }
-        let page = (g.rows_in_view() - 1.0).max(1.0);
-        let delta = match e.key().as_str() {
-            "ArrowDown" => 1.0,
-            "ArrowUp" => -1.0,
-            "PageDown" | " " => page,
-            "PageUp" => -page,
+        let event = match e.key().as_str() {
+            "ArrowDown" => Event::ScrollRows(1.0),
+            "ArrowUp" => Event::ScrollRows(-1.0),
+            "PageDown" | " " => Event::ScrollPages(1.0),
+            "PageUp" => Event::ScrollPages(-1.0),
             _ => return,
         };
         e.prevent_default();
-        top.set((top.get_untracked() + delta).clamp(0.0, g.max_top()));
-        user_moved();
+        send(event);
     };
     let on_scroll = move |_| {
-        let Some(el) = scroller.get_untracked() else {
-            return;
-        };
-        let st = el.scroll_top();
-        if let Some(p) = programmatic.get_value() {
-            programmatic.set_value(None);
-            if (st - p).abs() <= 1 {
-                return;
-            }
+        if let Some(el) = scroller.get_untracked() {
+            send(Event::Scrolled {
+                scroll_top: el.scroll_top() as f64,
+                client_height: el.client_height() as f64,
+                scroll_height: el.scroll_height() as f64,
+            });
         }
-        // The viewport may have changed size a moment ago (the toolbar or header reflowed) and
-        // the browser clamped the position: read the size now, not when the observer reports.
-        measure();
-        // A follower whose scrollbar is still at its very end did not leave the bottom: this
-        // scroll came from a clamp or a resize, not from the user.
-        if follow.get_untracked() && st + el.client_height() >= el.scroll_height() - 2 {
-            top.set(geom.get_untracked().max_top());
-            return;
-        }
-        let g = geom.get_untracked();
-        let t = g.top_for(st as f64);
-        // In 1:1 mode the scrollbar is the truth; keep the fraction the wheel produced.
-        if (t - top.get_untracked()).abs() > 0.01 {
-            top.set(t);
-        }
-        user_moved();
     };
 
-    // One key per row: a row is re-rendered only when something it shows changed (loaded,
-    // search, group header / fold state, error mark), never merely because it scrolled.
-    let row_items = move || {
-        let range = render_range.get();
-        sig.version.track();
-        sig.scan_version.track();
-        let sgen = search_gen.get();
-        rows.with(|r| {
+    // One key per line: a row element lives as long as its line is on screen. What changes
+    // inside it (text loaded, error mark, selection, hit, fold) is patched in place.
+    let lines = Memo::new(move |_| {
+        let range = frame.with(|f| f.rendered());
+        rows.with(|r| r.lines_for_rows(range).collect::<Vec<_>>())
+    });
+    let translate = move || format!("translateY({}px)", -frame.with(|f| f.rendered_offset_px()));
+
+    let render_row = move |line: u64| {
+        let text = Memo::new(move |_| {
+            sig.version.track();
+            sig.scan_version.track();
+            search_gen.track();
             session.with_value(|s| {
-                s.with_scanner(|sc| {
-                    r.lines_for_rows(range)
-                        .map(|line| RowKey {
-                            line,
-                            loaded: s.with_line(line, |c| c.is_some()),
-                            search: sgen,
-                            header: sc.groups().group(line).is_some(),
-                            collapsed: collapsed.with(|c| c.contains(&line)),
-                            error: sc.errors().binary_search(&line).is_ok(),
-                        })
-                        .collect::<Vec<_>>()
+                let header = s.with_scanner(|sc| sc.groups().group(line).map(|g| g.title.clone()));
+                let loaded = s.with_line(line, |c| {
+                    c.map(|c| {
+                        let mut style = c.start.clone();
+                        (c.line.stream, ansi::render_line(&c.line.text, &mut style))
+                    })
+                });
+                loaded.map(|(stream, spans)| {
+                    let hits = matcher.with_value(|m| {
+                        m.as_ref()
+                            .map(|m| {
+                                m.find(&spans.iter().map(|s| s.text.as_str()).collect::<String>())
+                            })
+                            .unwrap_or_default()
+                    });
+                    RowText {
+                        stream,
+                        spans,
+                        hits,
+                        header,
+                    }
                 })
             })
-        })
-    };
-    let translate = move || {
-        let t = top.get();
-        let first = render_range.get().start as f64;
-        format!("translateY({}px)", -((t - first) * ROW_PX))
-    };
-
-    let render_row = move |key: RowKey| {
-        let RowKey {
-            line,
-            loaded,
-            collapsed: is_collapsed,
-            error: is_error,
-            ..
-        } = key;
-        let selected = move || selection.get().is_some_and(|(a, b)| line >= a && line <= b);
+        });
+        let error = Memo::new(move |_| {
+            sig.scan_version.track();
+            session.with_value(|s| s.with_scanner(|sc| sc.errors().binary_search(&line).is_ok()))
+        });
+        let selected =
+            Memo::new(move |_| selection.with(|s| s.is_some_and(|(a, b)| line >= a && line <= b)));
+        let class = move || {
+            text.with(|t| match t {
+                None => "log-row log-row--loading".to_string(),
+                Some(t) => {
+                    let mut class = format!("log-row s-{}", t.stream.key());
+                    for (on, c) in [
+                        (error.get(), " log-row--error"),
+                        (t.header.is_some(), " log-row--group"),
+                        (selected.get(), " log-row--selected"),
+                        (t.header.is_none() && !t.hits.is_empty(), " log-row--hit"),
+                    ] {
+                        if on {
+                            class.push_str(c);
+                        }
+                    }
+                    class
+                }
+            })
+        };
         let current = move || {
             let k = current_hit.get()?;
             session
@@ -578,85 +425,34 @@ pub fn LogViewer(
                 .filter(|(l, _)| *l == line)
                 .map(|(_, i)| i)
         };
-        let number = (line + 1).to_string();
-        let gutter = view! {
-            // On press, not click: the row may be re-rendered between press and release (the
-            // background scan marking errors), and a click whose press and release land on
-            // different elements is never delivered. Default prevented: shift does not extend
-            // a text selection.
-            <span class="ln" data-ln=number.clone() aria-hidden="true"
-                on:mousedown=move |e: web_sys::MouseEvent| {
-                    if e.button() == 0 {
-                        e.prevent_default();
-                        click_line(line, e.shift_key());
-                    }
-                }></span>
-        };
-        if !loaded {
-            return view! {
-                <div class="log-row log-row--loading" data-line=line>
-                    {gutter}<span class="lt" aria-busy="true"></span>
-                </div>
-            }
-            .into_any();
-        }
-        let (stream, spans, group) = session.with_value(|s| {
-            let group = s.with_scanner(|sc| {
-                sc.groups()
-                    .group(line)
-                    .map(|g| (g.title.clone(), g.end.map(|e| e - g.start)))
-            });
-            s.with_line(line, |c| {
-                let c = c.expect("checked loaded above");
-                let mut style = c.start.clone();
-                (
-                    c.line.stream,
-                    ansi::render_line(&c.line.text, &mut style),
-                    group,
-                )
+        let body = move || {
+            text.with(|t| match t {
+                None => view! { <span class="lt" aria-busy="true"></span> }.into_any(),
+                Some(RowText {
+                    header: Some(title),
+                    ..
+                }) => group_header(line, title.clone(), send, state, toggled, session).into_any(),
+                Some(t) => view! {
+                    <span class="lt">{render_pieces(&t.spans, &t.hits, current)}</span>
+                }
+                .into_any(),
             })
-        });
-        let hits = matcher.with_value(|m| {
-            m.as_ref()
-                .map(|m| m.find(&spans.iter().map(|s| s.text.as_str()).collect::<String>()))
-                .unwrap_or_default()
-        });
-        let class = format!(
-            "log-row s-{}{}",
-            stream.key(),
-            if is_error { " log-row--error" } else { "" }
-        );
-        // A group header shows its title (not the marker) after a fold toggle.
-        if let Some((title, len)) = group {
-            let label = match len {
-                Some(n) => format!(" ({n} lines)"),
-                None => String::new(),
-            };
-            let action = if is_collapsed { "Expand" } else { "Collapse" };
-            return view! {
-                <div class=format!("{class} log-row--group") data-line=line class:log-row--selected=selected>
-                    {gutter}
-                    <span class="lt">
-                        <button type="button" class="group-toggle" aria-expanded=(!is_collapsed).to_string()
-                            aria-label=format!("{action} group {title}")
-                            on:click=move |_| collapsed.update(|c| { if !c.remove(&line) { c.insert(line); } })>
-                            {if is_collapsed { "▸" } else { "▾" }}
-                        </button>
-                        <span class="group-title">{title.clone()}</span>
-                        <span class="group-len">{label}</span>
-                    </span>
-                </div>
-            }
-            .into_any();
-        }
+        };
         view! {
-            <div class=class data-line=line class:log-row--selected=selected
-                class:log-row--hit=!hits.is_empty()>
-                {gutter}
-                <span class="lt">{render_pieces(&spans, &hits, current)}</span>
+            <div class=class data-line=line>
+                // On press, not click: a click whose press and release land on different
+                // elements is never delivered. Default prevented: shift does not extend a
+                // text selection.
+                <span class="ln" data-ln=(line + 1).to_string() aria-hidden="true"
+                    on:mousedown=move |e: web_sys::MouseEvent| {
+                        if e.button() == 0 {
+                            e.prevent_default();
+                            send(Event::ClickLine { line, shift: e.shift_key() });
+                        }
+                    }></span>
+                {body}
             </div>
         }
-        .into_any()
     };
 
     let hit_counter = move || {
@@ -715,39 +511,39 @@ pub fn LogViewer(
                         placeholder="Search log (Ctrl+F)" aria-label="Search the log"
                         aria-invalid=move || search_error.with(Option::is_some).to_string()
                         prop:value=move || query.with(|q| q.text.clone())
-                        on:input=move |e| { let t = event_target_value(&e); query.update(|q| q.text = t); }
+                        on:input=move |e| { let t = event_target_value(&e); edit_query(&|q| q.text = t.clone()); }
                         on:keydown=move |e: web_sys::KeyboardEvent| match e.key().as_str() {
-                            "Enter" => { e.prevent_default(); step_hit(!e.shift_key()); }
+                            "Enter" => { e.prevent_default(); send(Event::StepHit { forward: !e.shift_key() }); }
                             "Escape" => { cancel_search(); }
                             _ => {}
                         }/>
                     <label class="chip" title="Match case">
                         <input type="checkbox" prop:checked=move || query.with(|q| q.case_sensitive)
-                            on:change=move |e| { let v = event_target_checked(&e); query.update(|q| q.case_sensitive = v); }/>
+                            on:change=move |e| { let v = event_target_checked(&e); edit_query(&|q| q.case_sensitive = v); }/>
                         "Aa"
                     </label>
                     <label class="chip" title="Regular expression">
                         <input type="checkbox" prop:checked=move || query.with(|q| q.regex)
-                            on:change=move |e| { let v = event_target_checked(&e); query.update(|q| q.regex = v); }/>
+                            on:change=move |e| { let v = event_target_checked(&e); edit_query(&|q| q.regex = v); }/>
                         ".*"
                     </label>
-                    <button type="button" aria-label="Previous match" on:click=move |_| step_hit(false)>"↑"</button>
-                    <button type="button" aria-label="Next match" on:click=move |_| step_hit(true)>"↓"</button>
+                    <button type="button" aria-label="Previous match" on:click=move |_| send(Event::StepHit { forward: false })>"↑"</button>
+                    <button type="button" aria-label="Next match" on:click=move |_| send(Event::StepHit { forward: true })>"↓"</button>
                     <span class="hit-counter num" aria-live="polite">{hit_counter}</span>
                     {move || search_error.get().map(|e| view! { <span class="search-error" role="alert">{e}</span> })}
                     {progress}
                 </div>
                 <div class="log-actions">
-                    <button type="button" on:click=move |_| next_error(false) title="Previous error (N)">"‹ Error"</button>
+                    <button type="button" on:click=move |_| send(Event::PrevError) title="Previous error (N)">"‹ Error"</button>
                     <span class="num error-count" title="Errors found">{error_count}</span>
-                    <button type="button" on:click=move |_| next_error(true) title="Next error (n)">"Error ›"</button>
-                    <button type="button" aria-pressed=move || wrap.get().to_string() on:click=move |_| wrap.update(|w| *w = !*w) title="Wrap long lines (w)">"Wrap"</button>
-                    <button type="button" class="follow" aria-pressed=move || follow.get().to_string()
+                    <button type="button" on:click=move |_| send(Event::NextError) title="Next error (n)">"Error ›"</button>
+                    <button type="button" aria-pressed=move || wrap.get().to_string() on:click=move |_| toggle_wrap() title="Wrap long lines (w)">"Wrap"</button>
+                    <button type="button" class="follow" aria-pressed=move || following.get().to_string()
                         disabled=move || complete.get()
-                        on:click=move |_| if follow.get_untracked() { follow.set(false) } else { go_bottom() }
+                        on:click=move |_| send(Event::ToggleFollow)
                         title="Follow new lines (f)">"Follow"</button>
-                    <button type="button" on:click=move |_| go_top() title="Top (g / Home)">"Top"</button>
-                    <button type="button" on:click=move |_| go_bottom() title="Bottom (G / End)">"Bottom"</button>
+                    <button type="button" on:click=move |_| send(Event::Top) title="Top (g / Home)">"Top"</button>
+                    <button type="button" on:click=move |_| send(Event::Bottom) title="Bottom (G / End)">"Bottom"</button>
                     {move || if goto_open.get() {
                         view! {
                             <input node_ref=goto_input class="goto" type="text" inputmode="numeric" aria-label="Go to line" placeholder="line"
@@ -760,7 +556,7 @@ pub fn LogViewer(
                     } else {
                         view! { <button type="button" on:click=move |_| { goto_open.set(true); request_animation_frame(move || { if let Some(i) = goto_input.get_untracked() { let _ = i.focus(); } }); }>"Go to line"</button> }.into_any()
                     }}
-                    <button type="button" on:click=move |_| palette.update(|p| *p = p.next())
+                    <button type="button" on:click=move |_| { palette.update(|p| *p = p.next()); set_pref("palette", palette.get_untracked().key()); }
                         title="Log colours: auto, dark, light">{move || format!("Theme: {}", palette.get().key())}</button>
                     <a class="button" href=raw_url target="_blank" rel="noopener noreferrer">"Raw"</a>
                     <a class="button" href=download_url download="">"Download"</a>
@@ -770,13 +566,18 @@ pub fn LogViewer(
                 <crate::components::ErrorPanel error stale=true
                     on_retry=Callback::new(move |_| session.with_value(|s| s.retry_now()))/>
             })}
+            // No scroll anchoring: the position is the reducer's alone. A browser adjusting it
+            // to keep some element in place as rows come and go would read as the user
+            // scrolling (and pause a follower).
             <div node_ref=scroller class="log-scroll" tabindex="0" role="log" aria-label="Log lines"
+                style:overflow-anchor="none"
                 on:scroll=on_scroll on:wheel=on_wheel on:keydown=on_key
-                data-rows=move || geom.get().rows data-top=move || format!("{:.2}", top.get())>
-                <div node_ref=spacer class="log-spacer" style:height=move || format!("{}px", geom.get().spacer_px())>
-                    <div class="log-layer" style:height=move || format!("{}px", viewport_px.get())>
+                data-rows=move || frame.with(|f| f.geometry.rows)
+                data-top=move || frame.with(|f| format!("{:.2}", f.top))>
+                <div node_ref=spacer class="log-spacer">
+                    <div class="log-layer" style:height=move || frame.with(|f| format!("{}px", f.geometry.viewport_px))>
                         <div class="log-rows" style:transform=translate>
-                            <For each=row_items key=|k| *k children=render_row/>
+                            <For each=move || lines.get() key=|line| *line children=render_row/>
                         </div>
                     </div>
                 </div>
@@ -786,26 +587,58 @@ pub fn LogViewer(
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-struct RowKey {
+/// A group header's text: the fold button and the group's title and length. The fold state
+/// and the length are patched in place as the user toggles and the scan finds the end.
+fn group_header(
     line: u64,
-    loaded: bool,
-    search: u64,
-    header: bool,
-    collapsed: bool,
-    error: bool,
-}
-
-/// Line ranges shown by display rows `visible` (several when collapsed groups sit inside).
-fn line_ranges(rows: &VisibleRows, visible: Range<u64>) -> Vec<Range<u64>> {
-    let mut out: Vec<Range<u64>> = Vec::new();
-    for line in rows.lines_for_rows(visible) {
-        match out.last_mut() {
-            Some(r) if r.end == line => r.end += 1,
-            _ => out.push(line..line + 1),
+    title: String,
+    send: impl Fn(Event) + Copy + 'static,
+    state: RwSignal<ViewerState>,
+    toggled: Memo<std::collections::BTreeSet<u64>>,
+    session: StoredValue<LogSession, LocalStorage>,
+) -> impl IntoView {
+    let sig = session.with_value(|s| s.sig);
+    let folded = Memo::new(move |_| {
+        toggled.track();
+        sig.scan_version.track();
+        session.with_value(|s| {
+            s.with_scanner(|sc| {
+                sc.groups()
+                    .group(line)
+                    .is_some_and(|g| state.with_untracked(|st| st.is_collapsed(g)))
+            })
+        })
+    });
+    let len = move || {
+        sig.scan_version.track();
+        session
+            .with_value(|s| {
+                s.with_scanner(|sc| {
+                    sc.groups()
+                        .group(line)
+                        .and_then(|g| g.end.map(|e| e - g.start))
+                })
+            })
+            .map_or(String::new(), |n| format!(" ({n} lines)"))
+    };
+    let label = {
+        let title = title.clone();
+        move || {
+            let action = if folded.get() { "Expand" } else { "Collapse" };
+            format!("{action} group {title}")
         }
+    };
+    view! {
+        <span class="lt">
+            <button type="button" class="group-toggle" aria-expanded=move || (!folded.get()).to_string()
+                aria-label=label
+                on:click=move |_| send(Event::ToggleGroup(line))>
+                {move || if folded.get() { "▸" } else { "▾" }}
+            </button>
+            <span class="group-title">{title}</span>
+            <span class="group-len">{len}</span>
+        </span>
     }
-    out
 }
 
 fn render_pieces(

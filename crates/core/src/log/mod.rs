@@ -1,7 +1,8 @@
 //! The log viewer's logic, apart from any rendering or I/O: a log's lines ([`text`]), which
 //! windows to fetch ([`window`]) and the rules for fetching them ([`engine`]), the background
 //! scan ([`scan`]) for groups ([`groups`]) and search hits ([`search`]), the display rows left
-//! when groups are collapsed ([`rows`]), and the scrollbar's geometry ([`scroll`]).
+//! when groups are collapsed ([`rows`]), the scrollbar's geometry ([`scroll`]), and the
+//! viewer's state machine ([`viewer`]: follow, selection, pending jumps, folds).
 
 pub mod engine;
 pub mod groups;
@@ -10,4 +11,5 @@ pub mod scan;
 pub mod scroll;
 pub mod search;
 pub mod text;
+pub mod viewer;
 pub mod window;
