@@ -20,6 +20,31 @@ function contentsRequests(page) {
 
 const row = (page, line) => page.locator(`.log-row[data-line="${line}"]`);
 
+/** Records every scroll of the log viewport (position, sizes, the viewer's own top/rows and the
+ * Follow button) so a failed follow check says what the page did, not only that it failed. */
+async function traceScrolling(page) {
+  await page.addInitScript(() => {
+    window.__scrollTrace = [];
+    const t0 = performance.now();
+    document.addEventListener('scroll', (e) => {
+      const el = e.target;
+      if (!(el instanceof Element) || !el.classList.contains('log-scroll')) return;
+      window.__scrollTrace.push([Math.round(performance.now() - t0), el.scrollTop, el.clientHeight, el.scrollHeight,
+        el.dataset.top, el.dataset.rows, document.querySelector('button.follow')?.getAttribute('aria-pressed')].join(' '));
+      if (window.__scrollTrace.length > 60) window.__scrollTrace.shift();
+    }, true);
+  });
+  return async (e) => {
+    const trace = await page.evaluate(() => {
+      const el = document.querySelector('.log-scroll');
+      const now = el && [el.scrollTop, el.clientHeight, el.scrollHeight, el.dataset.top, el.dataset.rows].join(' ');
+      return `now: ${now}\nms scrollTop clientHeight scrollHeight data-top data-rows follow:\n${window.__scrollTrace.join('\n')}`;
+    }).catch((err) => `no trace: ${err}`);
+    e.message += `\n${trace}`;
+    throw e;
+  };
+}
+
 test('#L150000 opens the 200k-line log at that line, highlighted, with one window request', async ({ page }) => {
   const guard = guardPage(page);
   const { log, url } = await stepLog('biglog', 'generate big log');
@@ -113,6 +138,7 @@ test('search finds a known line of the 200k log and steps through hits with next
 test('a running log follows new lines at the bottom and pauses when scrolled up', async ({ page }) => {
   test.setTimeout(120_000);
   const guard = guardPage(page);
+  const explain = await traceScrolling(page);
   const build = await startLongRunning(40);
   // The build has started; its step may be a moment behind.
   let step;
@@ -122,6 +148,11 @@ test('a running log follows new lines at the bottom and pauses when scrolled up'
     return Boolean(step);
   }, { timeout: 30_000 }).toBe(true);
   await page.goto(`/s/local/builds/${build.buildid}/steps/${step.number}/logs/stdio`);
+  await following(page).catch(explain);
+  await guard.check();
+});
+
+async function following(page) {
   const follow = page.locator('button.follow');
   await expect(follow).toHaveAttribute('aria-pressed', 'true');
   const lastTick = async () => {
@@ -155,8 +186,7 @@ test('a running log follows new lines at the bottom and pauses when scrolled up'
   // Back at the bottom it follows again.
   await page.keyboard.press('End');
   await expect(follow).toHaveAttribute('aria-pressed', 'true');
-  await guard.check();
-});
+}
 
 test('ANSI colours render with the palette colours and no escape byte reaches the screen', async ({ page }) => {
   const guard = guardPage(page);
