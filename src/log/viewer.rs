@@ -20,6 +20,10 @@ use leptos::prelude::*;
 use std::ops::Range;
 use wasm_bindgen::JsValue;
 
+/// How long after a wheel, key or pointer input a scroll still counts as the user's: Chromium's
+/// smooth scrolling of one wheel notch or key press runs for a few hundred ms.
+const USER_SCROLL_MS: f64 = 800.0;
+
 /// Height of one row in CSS pixels; `.log-row` in main.css uses the same value.
 pub const ROW_PX: f64 = 18.0;
 
@@ -320,7 +324,34 @@ pub fn LogViewer(
     on_cleanup(move || keys.remove());
 
     // Scrolling by wheel and keys when the scrollbar is proportional (see log::scroll).
+    // Whether a scroll is the user's: the reducer pauses a follower only for those (a clamp
+    // or reflow reads like a scroll up; see `ViewerState::scrolled`). A scroll is the user's
+    // while a pointer is held on the viewport (its scrollbar) or shortly after a wheel, key or
+    // pointer input on it: smooth scrolling and a touch fling go on after the input itself.
+    let input_at = StoredValue::new(f64::NEG_INFINITY);
+    let pointer_held = StoredValue::new(false);
+    let user_input = move || input_at.set_value(js_sys::Date::now());
+    let by_user = move || {
+        pointer_held.get_value() || js_sys::Date::now() - input_at.get_value() < USER_SCROLL_MS
+    };
+    let released = window_event_listener(ev::pointerup, move |_| {
+        if pointer_held.get_value() {
+            pointer_held.set_value(false);
+            user_input();
+        }
+    });
+    let cancelled =
+        window_event_listener(ev::pointercancel, move |_| pointer_held.set_value(false));
+    on_cleanup(move || {
+        released.remove();
+        cancelled.remove();
+    });
+    let on_pointerdown = move |_| {
+        pointer_held.set_value(true);
+        user_input();
+    };
     let on_wheel = move |e: web_sys::WheelEvent| {
+        user_input();
         if !frame.with_untracked(|f| f.geometry.scaled()) || e.shift_key() {
             return;
         }
@@ -332,6 +363,7 @@ pub fn LogViewer(
         });
     };
     let on_key = move |e: web_sys::KeyboardEvent| {
+        user_input();
         if !frame.with_untracked(|f| f.geometry.scaled()) {
             return;
         }
@@ -351,6 +383,7 @@ pub fn LogViewer(
                 scroll_top: el.scroll_top() as f64,
                 client_height: el.client_height() as f64,
                 scroll_height: el.scroll_height() as f64,
+                by_user: by_user(),
             });
         }
     };
@@ -571,7 +604,7 @@ pub fn LogViewer(
             // scrolling (and pause a follower).
             <div node_ref=scroller class="log-scroll" tabindex="0" role="log" aria-label="Log lines"
                 style:overflow-anchor="none"
-                on:scroll=on_scroll on:wheel=on_wheel on:keydown=on_key
+                on:scroll=on_scroll on:wheel=on_wheel on:keydown=on_key on:pointerdown=on_pointerdown
                 data-rows=move || frame.with(|f| f.geometry.rows)
                 data-top=move || frame.with(|f| format!("{:.2}", f.top))>
                 <div node_ref=spacer class="log-spacer">

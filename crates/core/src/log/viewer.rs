@@ -73,11 +73,13 @@ pub enum Event {
     /// The scroll viewport's height (CSS px), from the resize observer.
     Resized(f64),
     /// A `scroll` event: the element's `scrollTop`, `clientHeight` and `scrollHeight` as read
-    /// when it was delivered.
+    /// when it was delivered, and whether the user was scrolling (a wheel, key, touch or
+    /// pointer input on the viewport just before, or a pointer held on its scrollbar).
     Scrolled {
         scroll_top: f64,
         client_height: f64,
         scroll_height: f64,
+        by_user: bool,
     },
     /// Fine movement by wheel or keys when the scrollbar is proportional (see `log::scroll`).
     ScrollPx(f64),
@@ -304,7 +306,8 @@ impl ViewerState {
                 scroll_top,
                 client_height,
                 scroll_height,
-            } => self.scrolled(scroll_top, client_height, scroll_height, f),
+                by_user,
+            } => self.scrolled(scroll_top, client_height, scroll_height, by_user, f),
             Event::ScrollPx(px) => self.scroll_by(px / self.row_px.max(1.0), f),
             Event::ScrollRows(rows) => self.scroll_by(rows, f),
             Event::ScrollPages(pages) => {
@@ -386,7 +389,21 @@ impl ViewerState {
     /// A `scroll` event. Only a move the user made leaves the bottom: the echo of our own
     /// write, the browser clamping the position (the viewport grew, the spacer shrank) and a
     /// reflow that put the follower lower than asked are not the user scrolling up.
-    fn scrolled(&mut self, scroll_top: f64, client_height: f64, scroll_height: f64, f: &Facts) {
+    ///
+    /// The position alone cannot tell them apart: the viewport's height flips while a log runs
+    /// (the toolbar wraps when the scan's progress shows, a horizontal scrollbar comes and
+    /// goes with the long lines on screen), so a clamp made at one height is often read at
+    /// another, above the end — seen in the browser as `scrollTop` 29 read with a 365 px
+    /// viewport whose end is 67 (the clamp happened at 403 px). So a follower leaves the
+    /// bottom only on a scroll the user made (`by_user`); any other scroll re-places it.
+    fn scrolled(
+        &mut self,
+        scroll_top: f64,
+        client_height: f64,
+        scroll_height: f64,
+        by_user: bool,
+        f: &Facts,
+    ) {
         // Compared with what was asked before the new size is taken in: the echo of our last
         // write may arrive after a reflow shrank the viewport, and against the new size it
         // would look like a scroll up.
@@ -401,13 +418,15 @@ impl ViewerState {
         }
         self.settle(f);
         let at_end = scroll_top + client_height >= scroll_height - 2.0;
-        if self.follow && (at_end || scroll_top > asked) {
+        if self.follow && (!by_user || at_end || scroll_top > asked) {
             return;
         }
         let g = self.geometry(f);
         self.top = g.top_for(scroll_top);
         self.user_moved();
-        self.follow = at_end || g.at_bottom(self.top);
+        // The user down at the end of a growing log is back to following it; a scroll nobody
+        // made (only a reader gets here with one) leaves the reader reading.
+        self.follow = by_user && (at_end || g.at_bottom(self.top));
     }
 
     fn scroll_by(&mut self, rows: f64, f: &Facts) {

@@ -125,6 +125,8 @@ struct Dom {
     scroll_top: f64,
     client_height: f64,
     spacer: f64,
+    /// The last move was the user's (wheel, keys, scrollbar), not a write or a clamp.
+    by_user: bool,
 }
 
 impl Dom {
@@ -133,6 +135,7 @@ impl Dom {
             scroll_top: 0.0,
             client_height,
             spacer: 0.0,
+            by_user: false,
         }
     }
 
@@ -149,17 +152,20 @@ impl Dom {
     fn write(&mut self, fr: &Frame) {
         self.spacer = fr.geometry.spacer_px();
         self.scroll_top = fr.scroll_px().round();
+        self.by_user = false;
         self.clamp();
     }
 
     /// The viewport changes size (a reflow above it): the browser clamps at once.
     fn resize(&mut self, client_height: f64) {
         self.client_height = client_height;
+        self.by_user = false;
         self.clamp();
     }
 
     fn user_scroll_to(&mut self, px: f64) {
         self.scroll_top = px;
+        self.by_user = true;
         self.clamp();
     }
 
@@ -168,6 +174,7 @@ impl Dom {
             scroll_top: self.scroll_top,
             client_height: self.client_height,
             scroll_height: self.scroll_height(),
+            by_user: self.by_user,
         }
     }
 }
@@ -279,6 +286,7 @@ fn a_follower_the_browser_left_below_the_asked_position_keeps_following() {
         scroll_top: dom.scroll_top + 30.0,
         client_height: 360.0,
         scroll_height: dom.spacer + 60.0,
+        by_user: false,
     };
     log.send(&mut s, ev);
     assert!(log.frame(&s).following);
@@ -728,4 +736,52 @@ fn line_ranges_merge_consecutive_lines_around_folded_groups() {
     assert_eq!(line_ranges(&rows, 0..4), vec![0..2, 4..6]);
     assert_eq!(line_ranges(&rows, 2..3), vec![4..5]);
     assert_eq!(line_ranges(&rows, 3..3), Vec::<Range<u64>>::new());
+}
+
+/// Seen in Chromium: the viewport grew (403 px) and the browser clamped the follower to the
+/// new end, then the toolbar wrapped again (365 px) before the scroll event was read, so the
+/// event says `scrollTop` 29 with the end at 67 — above the end, not by the user.
+#[test]
+fn a_clamp_read_after_the_viewport_shrank_back_does_not_pause_the_follower() {
+    let (mut log, mut s, mut dom) = following(24);
+    log.send(&mut s, Event::Resized(365.0));
+    dom.resize(365.0);
+    dom.write(&log.frame(&s));
+    assert_eq!(dom.scroll_top, 24.0 * ROW - 365.0);
+    // Grows to 403 px: clamped to the end there; shrinks back before the event is read.
+    dom.resize(403.0);
+    let clamped = dom.scroll_top;
+    dom.client_height = 365.0;
+    assert!(
+        clamped + 365.0 < dom.scroll_height() - 2.0,
+        "read above the end"
+    );
+    log.send(&mut s, dom.event());
+    assert!(log.frame(&s).following);
+    log.push_lines(30, &[]);
+    dom.write(&log.frame(&s));
+    assert!(log.last_line_in_view(&s));
+}
+
+#[test]
+fn only_the_users_scroll_pauses_a_follower_and_a_scroll_nobody_made_moves_no_reader() {
+    let (log, mut s, mut dom) = following(100);
+    // The same position, once as a reflow and once as the user's wheel.
+    dom.scroll_top -= 200.0;
+    log.send(&mut s, dom.event());
+    assert!(log.frame(&s).following, "a reflow is not the user");
+    dom.user_scroll_to(dom.scroll_top);
+    log.send(&mut s, dom.event());
+    assert!(!log.frame(&s).following, "the user scrolled up");
+    let top = log.frame(&s).top;
+    // A reader is not made a follower by a clamp that lands at the end.
+    dom.write(&log.frame(&s));
+    dom.scroll_top = dom.scroll_height() - dom.client_height;
+    dom.by_user = false;
+    log.send(&mut s, dom.event());
+    assert!(!log.frame(&s).following);
+    assert!(
+        log.frame(&s).top > top,
+        "the view shows where the browser put it"
+    );
 }
