@@ -18,20 +18,27 @@ bash scripts/setup.sh || { echo "setup failed"; echo "0 passed, 1 failed"; exit 
 # asked for is an error.
 port_busy() { python3 -c 'import socket,sys; s=socket.socket(); s.settimeout(0.5); sys.exit(0 if s.connect_ex(("127.0.0.1",int(sys.argv[1])))==0 else 1)' "$1"; }
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-pick_port() { # ASKED DEFAULT NAME
-    if [ -n "$1" ]; then
-        port_busy "$1" && { echo "$3 port $1 is already in use" >&2; echo "0 passed, 1 failed" >&2; exit 1; }
-        echo "$1"
-    elif port_busy "$2"; then
-        local p; p=$(free_port); echo "note: $3 port $2 is in use; using $p" >&2; echo "$p"
+# Two runs starting together would both find a default free and race to bind it (seen: one
+# run's nginx lost 18080 and its specs talked to the other run's servers), so a default port is
+# also claimed with a lock held for the whole run.
+claim_port() { # VAR ASKED DEFAULT NAME
+    local p fd
+    if [ -n "$2" ]; then
+        port_busy "$2" && { echo "$4 port $2 is already in use" >&2; echo "0 passed, 1 failed" >&2; exit 1; }
+        p=$2
     else
-        echo "$2"
+        p=$3
+        exec {fd}>"/tmp/buildscope-port-$p.lock"
+        if ! flock -n "$fd" || port_busy "$p"; then
+            p=$(free_port); echo "note: $4 port $3 is in use; using $p" >&2
+        fi
     fi
+    printf -v "$1" %s "$p"
 }
-BB_WWW_PORT=$(pick_port "${E2E_BB_PORT:-}" 18010 "Buildbot www") || exit 1
-BB_PB_PORT=$(pick_port "${E2E_BB_PB_PORT:-}" 19989 "Buildbot PB") || exit 1
-WEB_PORT=$(pick_port "${E2E_WEB_PORT:-}" 18080 "nginx") || exit 1
-SIM_PORT=$(pick_port "${E2E_SIM_PORT:-}" 18090 "simulator") || exit 1
+claim_port BB_WWW_PORT "${E2E_BB_PORT:-}" 18010 "Buildbot www"
+claim_port BB_PB_PORT "${E2E_BB_PB_PORT:-}" 19989 "Buildbot PB"
+claim_port WEB_PORT "${E2E_WEB_PORT:-}" 18080 "nginx"
+claim_port SIM_PORT "${E2E_SIM_PORT:-}" 18090 "simulator"
 # The simulator checks X-Auth-Token: nginx injects it for CodeArts ("auth": "proxy"), the user
 # types it for ServiceStage ("auth": "token"); e2e/config.json says which.
 export SIM_TOKEN=${SIM_TOKEN:-e2e-sim-token}
