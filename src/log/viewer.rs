@@ -5,7 +5,7 @@
 //! view is, what is selected and what follows is `buildscope_core::log::viewer`'s reducer: this
 //! component sends it events and renders its frames.
 
-use crate::log::session::LogSession;
+use crate::log::session::{Cached, LogSession};
 use buildscope_core::ansi::{self, Color, Span, Style};
 use buildscope_core::log::rows::VisibleRows;
 use buildscope_core::log::search::{pieces, Matcher, Query};
@@ -82,9 +82,27 @@ fn set_hash(hash: &str) {
     }
 }
 
-/// What a loaded row's text shows. A row's text is rebuilt only when this changes, never for
-/// a decoration (error mark, selection), so a text selection inside it survives the scan.
-#[derive(Debug, Clone, PartialEq)]
+/// One rendered row: its line, and a digest of what its text shows (`None`: not loaded yet).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+struct RowKey {
+    line: u64,
+    text: Option<u64>,
+}
+
+/// What defines a loaded row's text: the line, the ANSI style it starts in, the title of the
+/// group it opens and the search in force. Decorations are not part of it.
+fn text_digest(c: &Cached, header: Option<&String>, search: u64) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    c.line.stream.key().hash(&mut h);
+    c.line.text.hash(&mut h);
+    c.start.hash(&mut h);
+    header.hash(&mut h);
+    search.hash(&mut h);
+    h.finish()
+}
+
+/// What a loaded row's text shows, built once per row (see [`RowKey`]).
 struct RowText {
     stream: Stream,
     spans: Vec<Span>,
@@ -388,68 +406,91 @@ pub fn LogViewer(
         }
     };
 
-    // One key per line: a row element lives as long as its line is on screen. What changes
-    // inside it (text loaded, error mark, selection, hit, fold) is patched in place.
-    let lines = Memo::new(move |_| {
+    // A row element lives as long as its line is on screen and its text stays the same: the
+    // key is the line and a digest of what its text shows (content, start style, group title,
+    // search). A decoration (error mark, selection, current hit, fold) is patched in place, so
+    // a text selection inside a row survives the scan; a row whose text changed is built anew.
+    // Rows hold no memos of their own: scrolling creates and drops only DOM and render effects.
+    let keys = Memo::new(move |_| {
         let range = frame.with(|f| f.rendered());
-        rows.with(|r| r.lines_for_rows(range).collect::<Vec<_>>())
+        sig.version.track();
+        sig.scan_version.track();
+        let search = search_gen.get();
+        rows.with(|r| {
+            session.with_value(|s| {
+                s.with_scanner(|sc| {
+                    r.lines_for_rows(range)
+                        .map(|line| {
+                            let text = s.with_line(line, |c| {
+                                c.map(|c| {
+                                    let header = sc.groups().group(line).map(|g| &g.title);
+                                    text_digest(c, header, search)
+                                })
+                            });
+                            RowKey { line, text }
+                        })
+                        .collect::<Vec<_>>()
+                })
+            })
+        })
     });
     let translate = move || format!("translateY({}px)", -frame.with(|f| f.rendered_offset_px()));
 
-    let render_row = move |line: u64| {
-        let text = Memo::new(move |_| {
-            sig.version.track();
-            sig.scan_version.track();
-            search_gen.track();
+    let render_row = move |key: RowKey| {
+        let line = key.line;
+        let text = key.text.and_then(|_| {
             session.with_value(|s| {
                 let header = s.with_scanner(|sc| sc.groups().group(line).map(|g| g.title.clone()));
-                let loaded = s.with_line(line, |c| {
+                s.with_line(line, |c| {
                     c.map(|c| {
                         let mut style = c.start.clone();
-                        (c.line.stream, ansi::render_line(&c.line.text, &mut style))
+                        let spans = ansi::render_line(&c.line.text, &mut style);
+                        let hits = matcher.with_value(|m| {
+                            m.as_ref()
+                                .map(|m| {
+                                    m.find(
+                                        &spans.iter().map(|s| s.text.as_str()).collect::<String>(),
+                                    )
+                                })
+                                .unwrap_or_default()
+                        });
+                        RowText {
+                            stream: c.line.stream,
+                            spans,
+                            hits,
+                            header,
+                        }
                     })
-                });
-                loaded.map(|(stream, spans)| {
-                    let hits = matcher.with_value(|m| {
-                        m.as_ref()
-                            .map(|m| {
-                                m.find(&spans.iter().map(|s| s.text.as_str()).collect::<String>())
-                            })
-                            .unwrap_or_default()
-                    });
-                    RowText {
-                        stream,
-                        spans,
-                        hits,
-                        header,
-                    }
                 })
             })
         });
-        let error = Memo::new(move |_| {
-            sig.scan_version.track();
-            session.with_value(|s| s.with_scanner(|sc| sc.errors().binary_search(&line).is_ok()))
-        });
-        let selected =
-            Memo::new(move |_| selection.with(|s| s.is_some_and(|(a, b)| line >= a && line <= b)));
-        let class = move || {
-            text.with(|t| match t {
-                None => "log-row log-row--loading".to_string(),
-                Some(t) => {
-                    let mut class = format!("log-row s-{}", t.stream.key());
-                    for (on, c) in [
-                        (error.get(), " log-row--error"),
-                        (t.header.is_some(), " log-row--group"),
-                        (selected.get(), " log-row--selected"),
-                        (t.header.is_none() && !t.hits.is_empty(), " log-row--hit"),
-                    ] {
-                        if on {
-                            class.push_str(c);
-                        }
-                    }
-                    class
+        let base = match &text {
+            None => "log-row log-row--loading".to_string(),
+            Some(t) => {
+                let mut class = format!("log-row s-{}", t.stream.key());
+                if t.header.is_some() {
+                    class.push_str(" log-row--group");
+                } else if !t.hits.is_empty() {
+                    class.push_str(" log-row--hit");
                 }
-            })
+                class
+            }
+        };
+        let loaded = text.is_some();
+        let class = move || {
+            let mut class = base.clone();
+            if loaded {
+                sig.scan_version.track();
+                let error = session
+                    .with_value(|s| s.with_scanner(|sc| sc.errors().binary_search(&line).is_ok()));
+                if error {
+                    class.push_str(" log-row--error");
+                }
+                if selection.with(|s| s.is_some_and(|(a, b)| line >= a && line <= b)) {
+                    class.push_str(" log-row--selected");
+                }
+            }
+            class
         };
         let current = move || {
             let k = current_hit.get()?;
@@ -458,18 +499,16 @@ pub fn LogViewer(
                 .filter(|(l, _)| *l == line)
                 .map(|(_, i)| i)
         };
-        let body = move || {
-            text.with(|t| match t {
-                None => view! { <span class="lt" aria-busy="true"></span> }.into_any(),
-                Some(RowText {
-                    header: Some(title),
-                    ..
-                }) => group_header(line, title.clone(), send, state, toggled, session).into_any(),
-                Some(t) => view! {
-                    <span class="lt">{render_pieces(&t.spans, &t.hits, current)}</span>
-                }
-                .into_any(),
-            })
+        let body = match text {
+            None => view! { <span class="lt" aria-busy="true"></span> }.into_any(),
+            Some(RowText {
+                header: Some(title),
+                ..
+            }) => group_header(line, title, send, state, toggled, session).into_any(),
+            Some(t) => view! {
+                <span class="lt">{render_pieces(&t.spans, &t.hits, current)}</span>
+            }
+            .into_any(),
         };
         view! {
             <div class=class data-line=line>
@@ -610,7 +649,7 @@ pub fn LogViewer(
                 <div node_ref=spacer class="log-spacer">
                     <div class="log-layer" style:height=move || frame.with(|f| format!("{}px", f.geometry.viewport_px))>
                         <div class="log-rows" style:transform=translate>
-                            <For each=move || lines.get() key=|line| *line children=render_row/>
+                            <For each=move || keys.get() key=|k| *k children=render_row/>
                         </div>
                     </div>
                 </div>

@@ -1,7 +1,6 @@
 //! The one error type every API call returns, so every failure reaches the user naming the
 //! source, the request, the HTTP status and the server's own code and message.
 
-use crate::http::{classify, StatusClass};
 use crate::json::DecodeError;
 use std::fmt;
 
@@ -56,18 +55,6 @@ impl ApiError {
         ApiError::new(ErrorKind::Decode, source, url, e.to_string())
     }
 
-    /// Failures worth retrying automatically: the network, timeouts, 5xx and throttling.
-    pub fn is_transient(&self) -> bool {
-        match self.kind {
-            ErrorKind::Network | ErrorKind::Timeout => true,
-            ErrorKind::Decode => false,
-            ErrorKind::Http => {
-                self.status.map(classify) == Some(StatusClass::Transient)
-                    || self.code.as_deref().is_some_and(is_throttling_code)
-            }
-        }
-    }
-
     /// One-line headline: "Local Buildbot: HTTP 404".
     pub fn headline(&self) -> String {
         let what = match (&self.kind, self.status) {
@@ -82,11 +69,6 @@ impl ApiError {
             None => format!("{}: {what}", self.source),
         }
     }
-}
-
-/// Server codes that mean "too many requests, retry later" (sent with HTTP 400 by CodeArts).
-pub fn is_throttling_code(code: &str) -> bool {
-    matches!(code, "CB.00060211" | "APIGW.0308")
 }
 
 impl fmt::Display for ApiError {
@@ -115,21 +97,12 @@ mod tests {
         );
         e.status = Some(404);
         assert_eq!(e.headline(), "Local Buildbot: HTTP 404");
-        assert!(!e.is_transient());
         e.status = Some(503);
         e.code = Some("CB.00060101".into());
         assert_eq!(e.headline(), "Local Buildbot: HTTP 503 (CB.00060101)");
-        assert!(e.is_transient());
         e.request_id = Some("r-1".into());
         assert!(e
             .to_string()
             .ends_with("[/buildbot/api/v2/builds/9] request id r-1"));
-        assert!(ApiError::new(ErrorKind::Network, "s", "u", "m").is_transient());
-        let mut throttled = ApiError::new(ErrorKind::Http, "CodeArts", "u", "too many requests");
-        throttled.status = Some(400);
-        assert!(!throttled.is_transient());
-        throttled.code = Some("CB.00060211".into());
-        assert!(throttled.is_transient());
-        assert!(!ApiError::new(ErrorKind::Decode, "s", "u", "m").is_transient());
     }
 }

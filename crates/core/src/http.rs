@@ -28,6 +28,23 @@ pub fn classify(status: u16) -> StatusClass {
     }
 }
 
+/// Failures worth retrying automatically: the network, timeouts, 5xx and throttling.
+pub fn is_transient(error: &ApiError) -> bool {
+    match error.kind {
+        ErrorKind::Network | ErrorKind::Timeout => true,
+        ErrorKind::Decode => false,
+        ErrorKind::Http => {
+            error.status.map(classify) == Some(StatusClass::Transient)
+                || error.code.as_deref().is_some_and(is_throttling_code)
+        }
+    }
+}
+
+/// Server codes that mean "too many requests, retry later" (sent with HTTP 400 by CodeArts).
+fn is_throttling_code(code: &str) -> bool {
+    matches!(code, "CB.00060211" | "APIGW.0308")
+}
+
 /// Pauses before each quick retry of a transient failure, inside one request; the length is
 /// the number of retries. Longer outages are the view's own backoff (`retry::backoff_ms`).
 pub const RETRY_BACKOFF_MS: [u32; 2] = [400, 1_500];
@@ -37,7 +54,7 @@ pub const RETRY_BACKOFF_MS: [u32; 2] = [400, 1_500];
 /// user has already waited the whole timeout, so they hear of it now and the view's own
 /// backoff tries again.
 pub fn retry_delay_ms(error: &ApiError, retries: usize) -> Option<u32> {
-    if error.is_transient() && error.kind != ErrorKind::Timeout {
+    if is_transient(error) && error.kind != ErrorKind::Timeout {
         RETRY_BACKOFF_MS.get(retries).copied()
     } else {
         None
@@ -151,6 +168,24 @@ mod tests {
         ] {
             assert_eq!(retry_delay_ms(&e, 0), None, "{e}");
         }
+    }
+
+    #[test]
+    fn the_network_timeouts_5xx_and_throttling_are_transient() {
+        let net = ApiError::new(ErrorKind::Network, "s", "u", "m");
+        assert!(is_transient(&net));
+        assert!(is_transient(&timeout_error("S", "/u", 1_000)));
+        assert!(is_transient(&http(503, Some("CB.00060101"))));
+        assert!(!is_transient(&http(404, None)));
+        assert!(!is_transient(&http(400, None)));
+        assert!(is_transient(&http(400, Some("CB.00060211"))));
+        assert!(is_transient(&http(400, Some("APIGW.0308"))));
+        assert!(!is_transient(&ApiError::new(
+            ErrorKind::Decode,
+            "s",
+            "u",
+            "m"
+        )));
     }
 
     #[test]
