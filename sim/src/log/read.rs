@@ -60,9 +60,8 @@ pub fn v1(view: View<'_>, now: i64, running: bool, q: V1Query) -> Value {
     let size = q.size.min(V1_MAX_LINES);
     let end = q.end.map_or(n, |e| e.min(n));
     let (from, to, has_more) = if q.start >= end {
-        let at = q.start.min(end.max(q.start));
-        let more = if q.desc { false } else { at < n || running };
-        (at, at, more)
+        // Nothing in range: an empty chunk where it was asked to start.
+        (q.start, q.start, !q.desc && (q.start < n || running))
     } else if q.desc {
         let from = if size == 0 {
             end

@@ -280,9 +280,23 @@ fn the_synthetic_log_has_a_million_lines_in_stage_time() {
 }
 
 #[test]
-fn the_documented_token_lines() {
-    // sim/README.md names these line numbers (1-based); e2e tests search for them.
+fn the_documented_line_numbers() {
+    // sim/README.md names these lines (1-based); e2e tests search for them.
     let (_, log) = big();
+    let text = |line: u64| {
+        let mut s = String::new();
+        log.write_line(line - 1, &mut s);
+        s
+    };
+    assert!(text(21).contains(" item 000000000 ok"));
+    assert!(text(999_986).contains(" item 000999965 "));
+    assert!(text(999_987).contains("Results:"));
+    assert!(text(999_992).contains("[ERROR] BUILD FAILURE"));
+    assert!(text(999_994).contains("Maven finished, status: FAILED"));
+    let first_error = (1..=1100).find(|&l| text(l).contains("[ERROR]"));
+    assert_eq!(first_error, Some(1020));
+    assert!(text(999_020).contains("[ERROR]"));
+    assert_eq!(log.offset(log.lines()), 99_243_181);
     let mut found = Vec::new();
     for i in log.lines() - 30..log.lines() {
         let mut s = String::new();
