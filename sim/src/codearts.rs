@@ -5,8 +5,8 @@ use crate::http::{
     Req,
 };
 use crate::model::{
-    ca_build_project_id, ca_job, ca_log_lines, ca_plan, visible_log, CaBuild, CaPlan, CaStatus,
-    Span, CA_DOMAIN_ID, CA_JOBS, CA_PROJECT_ID, CA_REGION, CA_STAGES, CA_USER_ID, CA_USER_NAME,
+    ca_build_project_id, ca_job, ca_plan, CaBuild, CaPlan, CaStatus, Span, CA_DOMAIN_ID, CA_JOBS,
+    CA_REGION, CA_STAGES, CA_USER_ID, CA_USER_NAME,
 };
 use crate::seed;
 use crate::state::Ctx;
@@ -15,7 +15,7 @@ use serde_json::{json, Map, Value};
 
 const F: Family = Family::CodeArts;
 
-fn v1_ok(result: Value) -> Reply {
+pub(crate) fn v1_ok(result: Value) -> Reply {
     Reply::json(
         200,
         &json!({"status": "success", "error": null, "result": result}),
@@ -41,7 +41,7 @@ fn durations(v: &crate::model::SpanView) -> (i64, i64, i64) {
     }
 }
 
-fn find_record(ctx: &Ctx, record_id: &str) -> Option<CaBuild> {
+pub(crate) fn find_record(ctx: &Ctx, record_id: &str) -> Option<CaBuild> {
     ctx.lock()
         .ca
         .iter()
@@ -49,7 +49,7 @@ fn find_record(ctx: &Ctx, record_id: &str) -> Option<CaBuild> {
         .cloned()
 }
 
-fn find_build(ctx: &Ctx, job_id: &str, build_no: u64) -> Option<CaBuild> {
+pub(crate) fn find_build(ctx: &Ctx, job_id: &str, build_no: u64) -> Option<CaBuild> {
     let job = ca_job(job_id)?;
     ctx.lock()
         .ca
@@ -234,7 +234,7 @@ fn record_info_result(b: &CaBuild, plan: &CaPlan, now: i64) -> Value {
         "build_project_id": ca_build_project_id(job),
         "build_record_id": b.record_id(),
         "parent_record_id": null,
-        "devcloud_project_id": CA_PROJECT_ID,
+        "devcloud_project_id": job.project,
         "codeci_job_id": job.id,
         "user_id": CA_USER_ID,
         "build_no": b.build_no,
@@ -413,20 +413,25 @@ pub fn job_list(ctx: &Ctx, req: &Req, project_id: &str, now: i64) -> Reply {
         Ok(n) => n,
         Err(r) => return r,
     };
-    if project_id != CA_PROJECT_ID {
+    let in_project: Vec<usize> = (0..CA_JOBS.len())
+        .filter(|&j| CA_JOBS[j].project == project_id)
+        .collect();
+    if in_project.is_empty() {
         return not_found(F);
     }
     let s = ctx.cfg.stage_ms;
-    let all: Vec<Vec<CaBuild>> = {
+    let all: Vec<(usize, Vec<CaBuild>)> = {
         let st = ctx.lock();
-        (0..CA_JOBS.len()).map(|j| st.ca_builds_of(j)).collect()
+        in_project
+            .iter()
+            .map(|&j| (j, st.ca_builds_of(j)))
+            .collect()
     };
     let jobs: Vec<Value> = all
         .iter()
-        .enumerate()
         .skip((page_index.saturating_mul(page_size)) as usize)
         .take(page_size as usize)
-        .map(|(j, builds)| {
+        .map(|&(j, ref builds)| {
             let job = &CA_JOBS[j];
             let mut builds = builds.clone();
             builds.sort_by_key(|b| b.build_no);
@@ -476,40 +481,13 @@ pub fn job_list(ctx: &Ctx, req: &Req, project_id: &str, now: i64) -> Reply {
             })
         })
         .collect();
-    Reply::json(200, &json!({"total": CA_JOBS.len(), "jobs": jobs}))
-}
-
-/// `GET /v3/jobs/{job_id}/{build_no}/real-time-log?offset=&length=`
-pub fn real_time_log(ctx: &Ctx, req: &Req, job_id: &str, build_no: &str, now: i64) -> Reply {
-    let build_no = match int_seg(F, build_no, "build_no") {
-        Ok(n) => n,
-        Err(r) => return r,
-    };
-    let offset = match int_param(req, "offset", None, 0, 2_147_483_647) {
-        Ok(n) => n as usize,
-        Err(r) => return r,
-    };
-    let length = match int_param(req, "length", Some(1_000_000), 0, 2_147_483_647) {
-        Ok(n) => n as usize,
-        Err(r) => return r,
-    };
-    let Some(b) = find_build(ctx, job_id, build_no) else {
-        return not_found(F);
-    };
-    let plan = ca_plan(&b, ctx.cfg.stage_ms);
-    let finished = plan.record.at(now).status.finished();
-    let log = visible_log(&ca_log_lines(&b, &plan), now);
-    let (content, next) = slice(&log, offset, length);
-    v1_ok(json!({
-        "content": content,
-        "has_more_data": next < log.len() || !finished,
-        "offset": next,
-        "current_offset": offset,
-    }))
+    Reply::json(200, &json!({"total": in_project.len(), "jobs": jobs}))
 }
 
 /// `length` bytes of `log` from `offset`, cut at char boundaries. Returns the
-/// content and the offset to ask for next.
+/// content and the offset to ask for next. The log endpoints cut raw bytes instead
+/// ([`crate::log::read`]), as a byte-offset reader does; this is for callers that must
+/// never split a character.
 pub fn slice(log: &str, offset: usize, length: usize) -> (&str, usize) {
     if offset >= log.len() {
         return ("", offset);

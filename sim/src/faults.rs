@@ -170,6 +170,7 @@ pub fn reply(kind: FaultKind, family: Family) -> Option<Reply> {
             body: HTML_502.to_string(),
             content_type: HTML,
             headers: Vec::new(),
+            stream: None,
         },
         FaultKind::Slow | FaultKind::Malformed => return None,
     })

@@ -4,6 +4,7 @@ use serde_json::Value;
 
 pub const JSON: &str = "application/json;charset=UTF-8";
 pub const HTML: &str = "text/html;charset=UTF-8";
+pub const OCTET: &str = "application/octet-stream";
 
 /// Which service a path belongs to; decides the error body shape.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -125,6 +126,8 @@ pub struct Reply {
     pub body: String,
     pub content_type: &'static str,
     pub headers: Vec<(&'static str, String)>,
+    /// A body produced while it is sent (a log download), in place of `body`.
+    pub stream: Option<Box<crate::log::LogStream>>,
 }
 
 impl Reply {
@@ -134,6 +137,21 @@ impl Reply {
             body: body.into(),
             content_type: JSON,
             headers: Vec::new(),
+            stream: None,
+        }
+    }
+
+    /// `application/octet-stream` sent as a file to save (`Content-Disposition: attachment`).
+    pub fn download(file_name: &str, stream: crate::log::LogStream) -> Reply {
+        Reply {
+            status: 200,
+            body: String::new(),
+            content_type: OCTET,
+            headers: vec![(
+                "Content-Disposition",
+                format!("attachment; filename=\"{file_name}\""),
+            )],
+            stream: Some(Box::new(stream)),
         }
     }
 

@@ -4,8 +4,10 @@
 
 pub mod cli;
 pub mod codearts;
+pub mod codearts_log;
 pub mod faults;
 pub mod http;
+pub mod log;
 pub mod model;
 pub mod seed;
 pub mod server;

@@ -38,6 +38,23 @@ pub enum CaOutcome {
     Aborted,
 }
 
+/// The synthetic jobs' own project, so the scenario project keeps its three jobs.
+pub const CA_SYNTHETIC_PROJECT_ID: &str = "5717e71c5717e71c5717e71c5717e71c";
+
+/// Lines of the big synthetic log.
+pub const SYNTHETIC_LOG_LINES: u64 = 1_000_000;
+
+/// What a job's log is made of.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CaLogKind {
+    /// The scenario's few dozen lines.
+    Scenario,
+    /// Exactly `lines` lines, most of them generated in the Maven stage.
+    Synthetic { lines: u64 },
+    /// A Maven stage that never ends, one generated line every `ms_per_line`.
+    Growing { ms_per_line: i64 },
+}
+
 pub struct CaJob {
     /// 1-based, used to derive ids.
     pub idx: u32,
@@ -46,9 +63,14 @@ pub struct CaJob {
     pub outcome: CaOutcome,
     pub repo_name: &'static str,
     pub branch: &'static str,
+    /// The DevCloud project whose job list shows it.
+    pub project: &'static str,
+    pub log: CaLogKind,
+    /// Milliseconds per stage slot; `None` = `--stage-seconds`.
+    pub slot_ms: Option<i64>,
 }
 
-pub const CA_JOBS: [CaJob; 3] = [
+pub const CA_JOBS: [CaJob; 5] = [
     CaJob {
         idx: 1,
         id: "a1b2c3d4e5f60718293a4b5c6d7e8f01",
@@ -56,6 +78,9 @@ pub const CA_JOBS: [CaJob; 3] = [
         outcome: CaOutcome::Success,
         repo_name: "maven-demo",
         branch: "master",
+        project: CA_PROJECT_ID,
+        log: CaLogKind::Scenario,
+        slot_ms: None,
     },
     CaJob {
         idx: 2,
@@ -64,6 +89,9 @@ pub const CA_JOBS: [CaJob; 3] = [
         outcome: CaOutcome::Failed,
         repo_name: "maven-demo",
         branch: "feature/flaky-test",
+        project: CA_PROJECT_ID,
+        log: CaLogKind::Scenario,
+        slot_ms: None,
     },
     CaJob {
         idx: 3,
@@ -72,6 +100,34 @@ pub const CA_JOBS: [CaJob; 3] = [
         outcome: CaOutcome::Aborted,
         repo_name: "maven-demo",
         branch: "release/1.0",
+        project: CA_PROJECT_ID,
+        log: CaLogKind::Scenario,
+        slot_ms: None,
+    },
+    // 25-minute stages: the Maven stage's 1M lines are ~1.2 ms apart, so times increase.
+    CaJob {
+        idx: 4,
+        id: "a1b2c3d4e5f60718293a4b5c6d7e8f04",
+        name: "sim-synthetic-1m-lines",
+        outcome: CaOutcome::Failed,
+        repo_name: "synthetic-log",
+        branch: "master",
+        project: CA_SYNTHETIC_PROJECT_ID,
+        log: CaLogKind::Synthetic {
+            lines: SYNTHETIC_LOG_LINES,
+        },
+        slot_ms: Some(1_500_000),
+    },
+    CaJob {
+        idx: 5,
+        id: "a1b2c3d4e5f60718293a4b5c6d7e8f05",
+        name: "sim-synthetic-growing",
+        outcome: CaOutcome::Success,
+        repo_name: "synthetic-log",
+        branch: "master",
+        project: CA_SYNTHETIC_PROJECT_ID,
+        log: CaLogKind::Growing { ms_per_line: 1 },
+        slot_ms: Some(1000),
     },
 ];
 
@@ -283,9 +339,10 @@ pub struct CaPlan {
     pub stages: Vec<Span>,
 }
 
-/// The timeline of one build, with `s` = milliseconds per stage:
+/// The timeline of one build, with `s` = milliseconds per stage (unless the job has its own):
 /// queued for `s`, then one stage per `s` (each pending for `s/5`, then running).
 pub fn ca_plan(b: &CaBuild, s: i64) -> CaPlan {
+    let s = b.job().slot_ms.unwrap_or(s);
     let t0 = b.t0;
     let outcome = b.job().outcome;
     let abort_at = t0 + 3 * s + s / 2; // halfway through "Code CheckOut"
@@ -316,185 +373,38 @@ pub fn ca_plan(b: &CaBuild, s: i64) -> CaPlan {
         }
         stages.push(span);
     }
-    let (finish, end) = match outcome {
+    let (mut finish, end) = match outcome {
         CaOutcome::Success => (t0 + 6 * s, CaStatus::Success),
         CaOutcome::Failed => (t0 + 6 * s, CaStatus::Failed),
         CaOutcome::Aborted => (abort_at, CaStatus::Aborted),
     };
+    if let CaLogKind::Growing { .. } = b.job().log {
+        // The Maven stage runs for ever; what follows it never comes.
+        stages[3].finish_at = FOREVER;
+        stages[3].nominal_finish = FOREVER;
+        stages[4] = Span {
+            queued_at: FOREVER,
+            start_at: FOREVER + 1,
+            finish_at: FOREVER + 2,
+            nominal_finish: FOREVER + 2,
+            end: CaStatus::Success,
+        };
+        finish = FOREVER + 3;
+    }
     CaPlan {
         record: Span {
             queued_at: t0,
             start_at: t0 + s,
             finish_at: finish,
-            nominal_finish: t0 + 6 * s,
+            nominal_finish: finish.max(t0 + 6 * s),
             end,
         },
         stages,
     }
 }
 
-/// Every log line of a build with the instant it appears.
-pub fn ca_log_lines(b: &CaBuild, plan: &CaPlan) -> Vec<(i64, String)> {
-    let job = b.job();
-    let mut out: Vec<(i64, String)> = Vec::new();
-    let mut push = |at: i64, level: &str, tag: &str, msg: &str| {
-        out.push((
-            at,
-            format!("{} [{level}] [{tag}] : {msg}", timefmt::codearts_log(at)),
-        ));
-    };
-    push(
-        b.t0,
-        "INFO",
-        "排队:queue",
-        &format!(
-            "Build #{} of {} queued, waiting for an idle executor",
-            b.build_no, job.name
-        ),
-    );
-    push(
-        plan.record.start_at,
-        "INFO",
-        "调度:schedule",
-        "Executor assigned: default-x86-2u8g",
-    );
-    for (i, span) in plan.stages.iter().enumerate() {
-        let (key, display, _) = CA_STAGES[i];
-        let tag = match key {
-            "stage3" => "Maven构建:external_post_maven".to_string(),
-            _ => format!("{display}:{key}"),
-        };
-        if !span.ran() {
-            push(
-                span.finish_at,
-                "WARN",
-                &tag,
-                &format!("{display} skipped: build aborted"),
-            );
-            continue;
-        }
-        push(span.start_at, "INFO", &tag, &format!("Start {display}"));
-        let body = stage_body(key, job.outcome, b);
-        let n = body.len() as i64;
-        let run = (span.nominal_finish - span.start_at).max(0);
-        for (j, line) in body.iter().enumerate() {
-            let at = span.start_at + run * (j as i64 + 1) / (n + 1);
-            if at >= span.finish_at && span.end == CaStatus::Aborted {
-                break;
-            }
-            let level = if line.starts_with("[ERROR]") {
-                "ERROR"
-            } else {
-                "INFO"
-            };
-            push(at, level, &tag, line);
-        }
-        match span.end {
-            CaStatus::Aborted => push(
-                span.finish_at,
-                "WARN",
-                &tag,
-                &format!("Build aborted by {CA_USER_NAME}"),
-            ),
-            end => push(
-                span.finish_at,
-                if end == CaStatus::Failed {
-                    "ERROR"
-                } else {
-                    "INFO"
-                },
-                &tag,
-                &format!("{display} finished, status: {}", end.name()),
-            ),
-        }
-    }
-    push(
-        plan.record.finish_at,
-        "INFO",
-        "结束:finish",
-        &format!("Finished: {}", plan.record.end.name()),
-    );
-    out.sort_by_key(|(at, _)| *at);
-    out
-}
-
-fn stage_body(key: &str, outcome: CaOutcome, b: &CaBuild) -> Vec<String> {
-    let job = b.job();
-    let mut v: Vec<String> = Vec::new();
-    match key {
-        "initial" => {
-            v.push("Preparing workspace /devcloud/ws/sim".into());
-            v.push("Loading build parameters: codeBranch, isRelease".into());
-            v.push("Environment ready (JDK 17, Maven 3.9.6)".into());
-        }
-        "stage1" => {
-            v.push("Checking dependency cache maven-repo".into());
-            v.push("Cache hit: 1,204 files (87.4 MB)".into());
-        }
-        "stage2" => {
-            v.push(format!(
-                "git clone --depth=1 -b {} https://codehub.example.com/sim/{}.git",
-                job.branch, job.repo_name
-            ));
-            v.push("Receiving objects: 100% (312/312), 1.20 MiB | 9.80 MiB/s, done.".into());
-            v.push(format!("HEAD is now at {}", &b.commit()[..7]));
-        }
-        "stage3" => {
-            v.push("[INFO] Scanning for projects...".into());
-            v.push("[INFO] ------------------< com.example:maven-demo >------------------".into());
-            v.push("[INFO] Building maven-demo 1.0.0".into());
-            for dep in [
-                "org/springframework/spring-core/6.1.4/spring-core-6.1.4.jar",
-                "org/slf4j/slf4j-api/2.0.12/slf4j-api-2.0.12.jar",
-                "com/fasterxml/jackson/core/jackson-databind/2.16.1/jackson-databind-2.16.1.jar",
-                "org/junit/jupiter/junit-jupiter-api/5.10.2/junit-jupiter-api-5.10.2.jar",
-            ] {
-                v.push(format!(
-                    "Downloaded from central: https://repo.example.com/maven2/{dep}"
-                ));
-            }
-            v.push("[INFO] --- maven-compiler-plugin:3.11.0:compile (default-compile) ---".into());
-            v.push("[INFO] Compiling 48 source files to /devcloud/ws/sim/target/classes".into());
-            v.push("[INFO] --- maven-surefire-plugin:3.2.5:test (default-test) ---".into());
-            for t in [
-                "OrderServiceTest",
-                "PaymentClientTest",
-                "InventoryRepositoryTest",
-                "PricingRulesTest",
-                "CheckoutControllerTest",
-            ] {
-                v.push(format!("[INFO] Running com.example.demo.{t}"));
-                v.push("[INFO] Tests run: 8, Failures: 0, Errors: 0, Skipped: 0".into());
-            }
-            if outcome == CaOutcome::Failed {
-                v.push("[ERROR] Tests run: 9, Failures: 1, Errors: 0, Skipped: 0 <<< FAILURE! - in com.example.demo.ShippingQuoteTest".into());
-                v.push("[ERROR] ShippingQuoteTest.quoteForRemoteRegion:57 expected: <12.5> but was: <0.0>".into());
-                v.push("[ERROR] BUILD FAILURE".into());
-            } else {
-                v.push("[INFO] Tests run: 49, Failures: 0, Errors: 0, Skipped: 1".into());
-                v.push("[INFO] --- maven-jar-plugin:3.3.0:jar (default-jar) ---".into());
-                v.push("[INFO] BUILD SUCCESS".into());
-            }
-        }
-        _ => {
-            v.push("Collecting build results".into());
-            v.push("Uploading logs to the archive".into());
-        }
-    }
-    v
-}
-
-/// The log text visible at `now`.
-pub fn visible_log(lines: &[(i64, String)], now: i64) -> String {
-    let mut s = String::new();
-    for (at, line) in lines {
-        if *at <= now {
-            s.push_str(line);
-            s.push('\n');
-        }
-    }
-    s
-}
+/// An instant no build reaches (the growing log's end), far from overflowing.
+pub const FOREVER: i64 = i64::MAX / 4;
 
 // ---------------------------------------------------------------------------
 // ServiceStage
@@ -719,112 +629,6 @@ impl SsPlan {
     }
 }
 
-pub fn ss_log_lines(b: &SsBuild, plan: &SsPlan) -> Vec<(i64, String)> {
-    let job = b.job();
-    let mut out: Vec<(i64, String)> = Vec::new();
-    let mut push = |at: i64, msg: String| {
-        out.push((at, format!("{} {msg}", timefmt::servicestage_log(at))));
-    };
-    push(
-        plan.t0,
-        format!(
-            "[INFO] build job {} #{} is queuing, waiting for a build node",
-            job.name, b.index
-        ),
-    );
-    for (k, p) in plan.phases.iter().enumerate() {
-        let Some((start, end)) = p.run else { continue };
-        let name = SS_PHASES[k];
-        push(start, format!("[INFO] ===== phase {name} started ====="));
-        let body = ss_phase_body(name, job.outcome, b);
-        let n = body.len() as i64;
-        // The nominal length of a phase is one slot; a timed-out phase keeps
-        // printing "still building" until its end.
-        let nominal = match p.end {
-            SsState::Cancel => (end - start) * 2,
-            _ => end - start,
-        };
-        for (j, line) in body.iter().enumerate() {
-            let at = start + nominal * (j as i64 + 1) / (n + 1);
-            if at >= end && p.end == SsState::Cancel {
-                break;
-            }
-            push(at, line.clone());
-        }
-        let level = match p.end {
-            SsState::Successful => "INFO",
-            SsState::Cancel => "WARN",
-            _ => "ERROR",
-        };
-        push(
-            end,
-            format!("[{level}] ===== phase {name} {} =====", p.end.name()),
-        );
-    }
-    push(
-        plan.ended_at,
-        format!("[INFO] build finished: {}", plan.end.name()),
-    );
-    out.sort_by_key(|(at, _)| *at);
-    out
-}
-
-fn ss_phase_body(name: &str, outcome: SsOutcome, b: &SsBuild) -> Vec<String> {
-    let job = b.job();
-    let mut v: Vec<String> = Vec::new();
-    match name {
-        "Init" => {
-            v.push("[INFO] allocating build node".into());
-            v.push("[INFO] build node ss-build-node-01 (x86_64, 4U8G) ready".into());
-        }
-        "Download" => {
-            v.push(format!(
-                "[INFO] cloning https://codehub.example.com/sim/{}.git",
-                job.name
-            ));
-            v.push(format!("[INFO] checked out master at {}", &b.commit()[..7]));
-            v.push("[INFO] downloaded 212 files (3.4 MB)".into());
-        }
-        "PreProcess" => {
-            v.push("[INFO] detected language: Java (Maven)".into());
-            v.push("[INFO] generating Dockerfile from template java-8-jre".into());
-        }
-        "Build" => {
-            v.push("[INFO] mvn -B clean package -DskipTests=false".into());
-            v.push("[INFO] Compiling 31 source files to /workspace/target/classes".into());
-            match outcome {
-                SsOutcome::Failed => {
-                    v.push("[ERROR] COMPILATION ERROR :".into());
-                    v.push("[ERROR] /workspace/src/main/java/com/example/App.java:[27,17] cannot find symbol".into());
-                    v.push("[ERROR] BUILD FAILURE".into());
-                }
-                SsOutcome::Timeout => {
-                    v.push("[INFO] Running com.example.IntegrationTest".into());
-                    v.push("[WARN] still building after 10 minutes".into());
-                    v.push("[WARN] still building after 20 minutes".into());
-                    v.push("[ERROR] build exceeded the 30 minute time limit, stopping".into());
-                }
-                _ => {
-                    v.push("[INFO] Tests run: 17, Failures: 0, Errors: 0, Skipped: 0".into());
-                    v.push("[INFO] BUILD SUCCESS".into());
-                }
-            }
-        }
-        "Artifact" => {
-            v.push(format!(
-                "[INFO] pushing image swr.example.com/sim/{}:1.0.{}",
-                job.name, b.index
-            ));
-            v.push("[INFO] pushed 6 layers, digest sha256:4f1c0e7d9a".into());
-        }
-        _ => {
-            v.push("[INFO] cleaning workspace".into());
-            v.push("[INFO] archived build report".into());
-        }
-    }
-    v
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -909,7 +713,7 @@ mod tests {
             assert_eq!(v.finish, Some(abort));
         }
         assert_eq!(p.stages[4].at(abort - 1).status, CaStatus::Init);
-        let log = visible_log(&ca_log_lines(&a, &p), i64::MAX);
+        let log = crate::log::content::codearts(&a, &p).whole().text(i64::MAX);
         assert!(log.contains("Build aborted by sim-user"));
         assert!(!log.contains("BUILD SUCCESS"));
         assert!(log.ends_with("Finished: ABORTED\n"));
@@ -920,10 +724,10 @@ mod tests {
         for job in 0..3 {
             let b = ca(job);
             let p = ca_plan(&b, S);
-            let lines = ca_log_lines(&b, &p);
+            let log = crate::log::content::codearts(&b, &p);
             let mut prev = String::new();
             for t in (b.t0 - 1..b.t0 + 7 * S).step_by(50) {
-                let cur = visible_log(&lines, t);
+                let cur = log.whole().text(t);
                 assert!(cur.starts_with(&prev), "log only grows");
                 prev = cur;
             }
@@ -961,8 +765,9 @@ mod tests {
         for job in 0..4 {
             let b = mk(job);
             let p = ss_plan(&b, S);
-            let lines = ss_log_lines(&b, &p);
-            let full = visible_log(&lines, i64::MAX);
+            let full = crate::log::content::servicestage(&b, &p)
+                .whole()
+                .text(i64::MAX);
             assert!(full.ends_with(&format!("build finished: {}\n", p.end.name())));
         }
     }

@@ -1,6 +1,7 @@
 //! The HTTP loop: auth, faults, the control API and routing.
 
 use crate::codearts as ca;
+use crate::codearts_log as cl;
 use crate::faults::{self, FaultKind};
 use crate::http::{control_error, internal_error, not_found, Family, Reply, Req};
 use crate::servicestage as ss;
@@ -50,7 +51,11 @@ pub fn handle(ctx: &Ctx, req: &Req) -> Reply {
         Some((FaultKind::Malformed, _)) => {
             let mut r = route(ctx, req);
             r.status = 200;
-            r.body = faults::truncate(&r.body);
+            match r.stream.as_mut() {
+                // A download cut short: half the file, then the connection ends.
+                Some(s) => s.left /= 2,
+                None => r.body = faults::truncate(&r.body),
+            }
             r
         }
         Some((kind, _)) => faults::reply(kind, family).unwrap_or_else(|| route(ctx, req)),
@@ -87,8 +92,18 @@ fn route(ctx: &Ctx, req: &Req) -> Reply {
         ("GET", ["v3", "jobs", job, "status"]) => ca::job_status(ctx, job, now),
         ("GET", ["v1", "job", job, "running-status"]) => ca::running_status(ctx, job, now),
         ("GET", ["v3", "jobs", job, no, "real-time-log"]) => {
-            ca::real_time_log(ctx, req, job, no, now)
+            cl::v3_real_time_log(ctx, req, job, no, now)
         }
+        ("GET", ["v1", "log", "stage", "page"]) => cl::stage_page(ctx, req, now),
+        ("GET", ["v1", "log", "task", "page"]) => cl::step_page(ctx, req, false, now),
+        ("GET", ["v1", "log", "task", "step"]) => cl::step_page(ctx, req, true, now),
+        ("GET", ["v1", "log", job, no, "real-time-log"]) => {
+            cl::v1_real_time_log(ctx, req, job, no, now)
+        }
+        ("GET", ["v1", "log", id, "download-log"] | ["v3" | "v4", id, "download-log"]) => {
+            cl::download(ctx, req, id, now)
+        }
+        ("GET", ["v4", id, "task-log"]) => cl::task_download(ctx, req, id, now),
         ("POST", ["v3", "jobs", "build"]) => ca::run_job(ctx, req, now),
         ("GET", ["v3", project, "jobs"]) => ca::job_list(ctx, req, project, now),
         // ServiceStage
@@ -204,16 +219,22 @@ fn serve_one(ctx: &Ctx, mut request: tiny_http::Request) {
             "X-Request-Id, Retry-After",
         ));
     }
-    let data = reply.body.into_bytes();
-    let len = data.len();
-    let response = tiny_http::Response::new(
-        tiny_http::StatusCode(reply.status),
-        headers,
-        std::io::Cursor::new(data),
-        Some(len),
-        None,
-    );
-    let _ = request.respond(response);
+    let status = tiny_http::StatusCode(reply.status);
+    let _ = match reply.stream {
+        Some(stream) => {
+            let len = usize::try_from(stream.left).ok();
+            let r = tiny_http::Response::new(status, headers, stream, len, None);
+            // A known length goes out as Content-Length (a download shows its progress).
+            request.respond(r.with_chunked_threshold(usize::MAX))
+        }
+        None => {
+            let data = reply.body.into_bytes();
+            let len = data.len();
+            let body = std::io::Cursor::new(data);
+            let r = tiny_http::Response::new(status, headers, body, Some(len), None);
+            request.respond(r.with_chunked_threshold(usize::MAX))
+        }
+    };
 }
 
 /// Set by SIGTERM/SIGINT.

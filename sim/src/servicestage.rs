@@ -1,10 +1,8 @@
 //! ServiceStage historical build APIs under `/assembling/v1`.
 
-use crate::codearts::slice;
 use crate::http::{bad_param, int_param, not_found, Family, Reply, Req};
-use crate::model::{
-    ss_job, ss_log_lines, ss_plan, visible_log, SsBuild, SsPlan, SsState, SS_JOBS, SS_PHASES,
-};
+use crate::log::{content, read};
+use crate::model::{ss_job, ss_plan, SsBuild, SsPlan, SsState, SS_JOBS, SS_PHASES};
 use crate::seed;
 use crate::state::Ctx;
 use crate::timefmt;
@@ -12,8 +10,10 @@ use serde_json::{json, Value};
 
 const F: Family = Family::ServiceStage;
 
-/// Most log bytes one `logs?from=` answer carries.
-pub const LOG_CHUNK: usize = 65_536;
+/// Most log bytes one `logs?from=` answer carries. Small, so that a client meets chunk
+/// boundaries: the first always cuts a character of the log's banner in two
+/// ([`crate::log::content::SS_BANNER`]).
+pub const LOG_CHUNK: u64 = 250;
 
 fn find(ctx: &Ctx, build_id: &str) -> Option<SsBuild> {
     ctx.lock()
@@ -181,15 +181,15 @@ pub fn phases(ctx: &Ctx, build_id: &str, now: i64) -> Reply {
 /// `GET /assembling/v1/builds/{build_id}/logs?from=N`
 pub fn logs(ctx: &Ctx, req: &Req, build_id: &str, now: i64) -> Reply {
     let from = match int_param(req, "from", None, 0, i64::from(i32::MAX)) {
-        Ok(n) => n as usize,
+        Ok(n) => n as u64,
         Err(r) => return r,
     };
     let Some(b) = find(ctx, build_id) else {
         return not_found(F);
     };
     let p = ss_plan(&b, ctx.cfg.stage_ms);
-    let log = visible_log(&ss_log_lines(&b, &p), now);
-    let (chunk, next) = slice(&log, from, LOG_CHUNK);
+    let log = content::servicestage(&b, &p);
+    let (chunk, next) = read::servicestage(log.whole(), now, from, LOG_CHUNK);
     let states: Vec<&str> = (0..SS_PHASES.len())
         .map(|k| p.phase_state(k, now).name())
         .collect();

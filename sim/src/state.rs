@@ -1,7 +1,7 @@
 //! Shared server state: the builds that exist and the active faults.
 
 use crate::faults::Fault;
-use crate::model::{CaBuild, SsBuild, CA_JOBS, SS_JOBS};
+use crate::model::{CaBuild, CaLogKind, SsBuild, CA_JOBS, SS_JOBS};
 use crate::xss::Corpus;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
@@ -37,12 +37,33 @@ pub struct State {
 }
 
 impl State {
-    /// Every job gets [`HISTORIC_BUILDS`] builds that finished in the last
-    /// few hours, plus one more that is triggered right now.
+    /// Every scenario job gets [`HISTORIC_BUILDS`] builds that finished in the last
+    /// few hours, plus one more that is triggered right now. The synthetic 1M-line job has
+    /// one build that finished before now, the growing one a build that starts now.
     pub fn seeded(now: i64) -> State {
         let hour = 3_600_000;
         let mut ca = Vec::new();
-        for job in 0..CA_JOBS.len() {
+        for (job, j) in CA_JOBS.iter().enumerate() {
+            match j.log {
+                // Finished long enough ago that its 2.5 hours are over.
+                CaLogKind::Synthetic { .. } => {
+                    ca.push(CaBuild {
+                        job,
+                        build_no: 1,
+                        t0: now - 3 * hour,
+                    });
+                    continue;
+                }
+                CaLogKind::Growing { .. } => {
+                    ca.push(CaBuild {
+                        job,
+                        build_no: 1,
+                        t0: now,
+                    });
+                    continue;
+                }
+                CaLogKind::Scenario => {}
+            }
             for n in 1..=HISTORIC_BUILDS {
                 let t0 = now - (HISTORIC_BUILDS + 1 - n) as i64 * hour - job as i64 * 60_000;
                 ca.push(CaBuild {

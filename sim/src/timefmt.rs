@@ -50,11 +50,6 @@ pub fn codearts_log(ms: i64) -> String {
         .to_string()
 }
 
-/// ServiceStage log line prefix: `2025-06-24 12:10:30.123`.
-pub fn servicestage_log(ms: i64) -> String {
-    utc(ms).format("%Y-%m-%d %H:%M:%S%.3f").to_string()
-}
-
 /// The date part of a daily build number, in China time: `20240924`.
 pub fn daily_date(ms: i64) -> String {
     utc(ms).with_timezone(&cst()).format("%Y%m%d").to_string()
@@ -74,7 +69,6 @@ mod tests {
         assert_eq!(v3_history(T), "2024-09-24T11:18:49+08:00");
         assert_eq!(go_string(T), "2024-09-24 03:18:49 +0000 UTC");
         assert_eq!(codearts_log(T + 743), "[2024/09/24 11:18:49.743 GMT+08:00]");
-        assert_eq!(servicestage_log(T), "2024-09-24 03:18:49.000");
         assert_eq!(daily_date(T), "20240924");
     }
 

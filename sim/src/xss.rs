@@ -5,9 +5,12 @@
 //! vectors. Every text field the dashboard shows carries a vector; the ids are fixed so the
 //! browser tests can open the pages directly. Nothing here exists without the option.
 
+use crate::codearts_log::{BuildLog, PartLog};
 use crate::http::{error, Reply};
+use crate::log::{Line, Log};
 use crate::timefmt;
 use serde_json::{json, Value};
+use std::sync::Arc;
 
 /// CodeArts project whose job list is the XSS job alone (the scenario project keeps its 3).
 pub const CA_PROJECT: &str = "e55e0000e55e0000e55e0000e55e0000";
@@ -23,6 +26,9 @@ pub const SS_ERROR_BUILD: &str = "e55e0000e55e0000e55e0000e55e0000e55e00e4";
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Corpus {
     vectors: Vec<String>,
+    /// When it was loaded: its log's times count from here, so every request reads the
+    /// same bytes.
+    loaded_at: i64,
 }
 
 impl Corpus {
@@ -40,7 +46,10 @@ impl Corpus {
         if vectors.is_empty() {
             return Err("the \"vectors\" list is empty".into());
         }
-        Ok(Corpus { vectors })
+        Ok(Corpus {
+            vectors,
+            loaded_at: timefmt::now_ms(),
+        })
     }
 
     pub fn load(path: &str) -> Result<Corpus, String> {
@@ -68,11 +77,9 @@ impl Corpus {
             ["v3", "jobs", CA_JOB, "history"] => self.ca_history(now),
             ["v1", "record", CA_RECORD, "info"] => self.ca_record(now),
             ["v1", "record", CA_RECORD, "full-stages"] => self.ca_stages(now),
-            ["v3", "jobs", CA_JOB, _, "real-time-log"] => v1_ok(json!({
-                "content": self.all_lines(), "has_more_data": false,
-                "offset": self.all_lines().len(), "current_offset": 0,
-            })),
-            ["v1", "record", CA_ERROR_RECORD, "info" | "full-stages"] => {
+            ["v1", "record", CA_ERROR_RECORD, "info" | "full-stages"]
+            | ["v1", "log", CA_ERROR_RECORD, "download-log"]
+            | ["v3" | "v4", CA_ERROR_RECORD, "download-log" | "task-log"] => {
                 error(400, "CB.00060200", &self.all_lines())
             }
             ["assembling", "v1", "jobs", SS_JOB, "builds"] => self.ss_builds(),
@@ -88,6 +95,49 @@ impl Corpus {
             }
             _ => return None,
         })
+    }
+
+    /// The CodeArts job's log (any build number, and [`CA_RECORD`]), served by every log
+    /// endpoint: per vector, a plugin line with the vector as its stage tag and message, then
+    /// the vector as a raw line. Vector `i` is the log of stage `i` and of its one step, as
+    /// `full-stages` lists them.
+    pub fn ca_build_log(&self) -> BuildLog {
+        let start = self.loaded_at - 100_000;
+        let mut lines = Vec::new();
+        for (i, v) in self.vectors.iter().enumerate() {
+            let at = start + i as i64 * 1000;
+            let ts = timefmt::codearts_log(at);
+            for text in [format!("{ts} [ERROR] [{v}:xss] : {v}"), v.clone()] {
+                lines.push(Line {
+                    at,
+                    stage: Some(i),
+                    text,
+                });
+            }
+        }
+        let log = Log::from_lines(lines);
+        let stages = (0..self.vectors.len())
+            .map(|i| {
+                let lines = log.stage_lines(i);
+                PartLog {
+                    key: self.v(i).to_string(),
+                    lines,
+                    running: false,
+                    steps: vec![PartLog {
+                        key: format!("e55e57e9-0000-4000-8000-{i:012x}"),
+                        lines,
+                        running: false,
+                        steps: Vec::new(),
+                    }],
+                }
+            })
+            .collect();
+        BuildLog {
+            log: Arc::new(log),
+            running: false,
+            stages,
+            file_name: "xss-corpus.log".to_string(),
+        }
     }
 
     fn ca_jobs(&self, now: i64) -> Reply {
@@ -226,7 +276,6 @@ mod tests {
             format!("v3/jobs/{CA_JOB}/history"),
             format!("v1/record/{CA_RECORD}/info"),
             format!("v1/record/{CA_RECORD}/full-stages"),
-            format!("v3/jobs/{CA_JOB}/1/real-time-log"),
             format!("v1/record/{CA_ERROR_RECORD}/info"),
             format!("assembling/v1/jobs/{SS_JOB}/builds"),
             format!("assembling/v1/builds/{SS_BUILD}"),

@@ -402,7 +402,7 @@ fn lists_and_paging() {
 #[test]
 fn codearts_log_offset_paging() {
     let sim = Sim::start(&[]);
-    // A finished build: the whole log, then the same log in small pages.
+    // A finished build: the whole log, then the same log in 97-byte pages.
     let base = format!("/v3/jobs/{CA_FAIL}/2/real-time-log");
     let all = sim.get(&format!("{base}?offset=0")).json();
     assert_eq!(all["status"], "success");
@@ -412,26 +412,31 @@ fn codearts_log_offset_paging() {
     assert_eq!(all["result"]["has_more_data"], false);
     assert!(full.contains("[ERROR] BUILD FAILURE"));
     assert!(full.contains("Maven构建")); // multi-byte text in the log
+    let bytes = full.as_bytes();
 
-    let mut got = String::new();
-    let mut offset = 0u64;
+    let mut offset = 0usize;
     let mut pages = 0;
+    let mut cut = 0;
     loop {
         let v = sim.get(&format!("{base}?offset={offset}&length=97")).json();
         let r = &v["result"];
         assert_eq!(r["current_offset"], offset);
+        let next = r["offset"].as_u64().unwrap() as usize;
+        // Exactly 97 raw bytes, however they fall on characters.
+        assert_eq!(next - offset, 97.min(bytes.len() - offset));
         let content = r["content"].as_str().unwrap();
-        assert!(content.len() <= 97 + 3);
-        got.push_str(content);
-        offset = r["offset"].as_u64().unwrap();
+        assert_eq!(content, String::from_utf8_lossy(&bytes[offset..next]));
+        cut += usize::from(content.contains('\u{fffd}'));
+        offset = next;
         pages += 1;
         if r["has_more_data"] == false {
             break;
         }
         assert!(pages < 1000);
     }
-    assert_eq!(got, full);
+    assert_eq!(offset, bytes.len());
     assert!(pages > 10);
+    assert!(cut > 0, "some 97-byte page ends inside a character");
     // Past the end: nothing, same offset.
     let v = sim.get(&format!("{base}?offset={}", full.len() + 5)).json();
     assert_eq!(v["result"]["content"], "");
@@ -440,27 +445,50 @@ fn codearts_log_offset_paging() {
 
 #[test]
 fn servicestage_log_from_paging() {
+    use buildscope_sim::log::content;
+    use buildscope_sim::model::{ss_plan, SsBuild};
+    use buildscope_sim::servicestage::LOG_CHUNK;
     let sim = Sim::start(&[]);
+    // ServiceStage lines carry no times, so the finished log is known byte for byte.
+    let b = SsBuild {
+        job: 2,
+        index: 2,
+        t0: 0,
+    };
+    let full = content::servicestage(&b, &ss_plan(&b, 3000))
+        .whole()
+        .text(i64::MAX);
+    let bytes = full.as_bytes();
     let base = format!("/assembling/v1/builds/{}/logs", ss_build(3, 2));
-    let v = sim.get(&format!("{base}?from=0")).json();
-    let full = v["buildlog"].as_str().unwrap().to_string();
-    assert_eq!(v["next"], full.len());
-    assert_eq!(
-        v["phase_states"],
-        "Successful,Successful,Successful,Timeout,NotStarted,NotStarted"
-    );
-    assert_eq!(
-        v["phases"],
-        "Init,Download,PreProcess,Build,Artifact,PostProcess"
-    );
+    let mut from = 0usize;
+    let mut cut = 0;
+    loop {
+        let v = sim.get(&format!("{base}?from={from}")).json();
+        assert_eq!(
+            v["phase_states"],
+            "Successful,Successful,Successful,Timeout,NotStarted,NotStarted"
+        );
+        assert_eq!(
+            v["phases"],
+            "Init,Download,PreProcess,Build,Artifact,PostProcess"
+        );
+        let next = v["next"].as_u64().unwrap() as usize;
+        let chunk = v["buildlog"].as_str().unwrap();
+        assert_eq!(chunk, String::from_utf8_lossy(&bytes[from..next]));
+        if next == from {
+            break;
+        }
+        assert!(next - from == LOG_CHUNK as usize || next == bytes.len());
+        cut += usize::from(chunk.contains('\u{fffd}'));
+        from = next;
+    }
+    assert_eq!(from, bytes.len());
+    assert!(cut >= 2, "the first boundary cuts a character");
     assert!(full.contains("build finished: Timeout"));
-    let next = v["next"].as_u64().unwrap();
-    let v = sim.get(&format!("{base}?from={next}")).json();
-    assert_eq!(v["buildlog"], "");
-    assert_eq!(v["next"], next);
     let mid = full.len() / 3;
     let v = sim.get(&format!("{base}?from={mid}")).json();
-    assert_eq!(v["buildlog"].as_str().unwrap(), &full[mid..]);
+    let end = (mid + LOG_CHUNK as usize).min(bytes.len());
+    assert_eq!(v["buildlog"], *String::from_utf8_lossy(&bytes[mid..end]));
 }
 
 #[test]

@@ -2,6 +2,8 @@
 
 mod common;
 
+use buildscope_sim::log::content;
+use buildscope_sim::model::{ss_plan, SsBuild};
 use common::*;
 use serde_json::{json, Value};
 use std::time::{Duration, Instant};
@@ -209,8 +211,18 @@ fn servicestage_build_walks_the_phases() {
     let deadline = Instant::now() + Duration::from_secs(15);
     let mut done_before = 0;
     let mut states_seen: Vec<String> = Vec::new();
-    let mut log = String::new();
+    // (from, chunk) as read while following, checked against the stored bytes at the end.
+    let mut chunks: Vec<(u64, u64, String)> = Vec::new();
     let mut next = 0u64;
+    let mut read = |next: &mut u64| {
+        let l = sim
+            .get(&format!("/assembling/v1/builds/{id}/logs?from={next}"))
+            .json();
+        assert_eq!(l["phase_states"].as_str().unwrap().split(',').count(), 6);
+        let to = l["next"].as_u64().unwrap();
+        chunks.push((*next, to, l["buildlog"].as_str().unwrap().to_string()));
+        *next = to;
+    };
     loop {
         let ph = sim
             .get(&format!("/assembling/v1/builds/{id}/phases"))
@@ -244,12 +256,7 @@ fn servicestage_build_walks_the_phases() {
         if states_seen.last() != Some(&state) {
             states_seen.push(state.clone());
         }
-        let l = sim
-            .get(&format!("/assembling/v1/builds/{id}/logs?from={next}"))
-            .json();
-        log.push_str(l["buildlog"].as_str().unwrap());
-        next = l["next"].as_u64().unwrap();
-        assert_eq!(l["phase_states"].as_str().unwrap().split(',').count(), 6);
+        read(&mut next);
 
         if state == "Successful" {
             assert!(d["ended_at"].as_str().unwrap().ends_with(" +0000 UTC"));
@@ -261,16 +268,29 @@ fn servicestage_build_walks_the_phases() {
     }
     assert_eq!(states_seen, ["Queuing", "Building", "Successful"]);
     // The last read may have raced the last line; read the rest.
-    let l = sim
-        .get(&format!("/assembling/v1/builds/{id}/logs?from={next}"))
-        .json();
-    log.push_str(l["buildlog"].as_str().unwrap());
-    let full = sim
-        .get(&format!("/assembling/v1/builds/{id}/logs?from=0"))
-        .json();
-    assert_eq!(log, full["buildlog"].as_str().unwrap());
-    assert!(log.contains("phase Artifact started"));
-    assert!(log.ends_with("build finished: Successful\n"));
+    loop {
+        let before = next;
+        read(&mut next);
+        if next == before {
+            break;
+        }
+    }
+    // No time prefixes: the finished log is known byte for byte.
+    let b = SsBuild {
+        job: 0,
+        index: 5,
+        t0: 0,
+    };
+    let full = content::servicestage(&b, &ss_plan(&b, 500))
+        .whole()
+        .text(i64::MAX);
+    assert_eq!(next as usize, full.len(), "no byte lost while following");
+    for (from, to, chunk) in &chunks {
+        let raw = &full.as_bytes()[*from as usize..*to as usize];
+        assert_eq!(*chunk, String::from_utf8_lossy(raw));
+    }
+    assert!(full.contains("phase Artifact started"));
+    assert!(full.ends_with("build finished: Successful\n"));
     let d = sim.get(&format!("/assembling/v1/builds/{id}")).json();
     assert!(d["started_at"].as_str().unwrap().ends_with(" +0000 UTC"));
     assert_eq!(d["index"], 5);
