@@ -25,7 +25,7 @@ setup:
 # Like demo and test, installs what is missing first (trunk, wasm-opt 132...): a fresh clone
 # builds without `make setup`.
 build:
-	bash scripts/setup.sh && bash -c 'source scripts/env.sh && trunk build --release --locked=true'
+	bash scripts/setup.sh && bash -c 'source scripts/env.sh && with_build_lock trunk build --release --locked=true'
 
 clean:
 	rm -rf dist

@@ -90,8 +90,8 @@ cat > "$DIST/config.json" <<'JSON'
   ]
 }
 JSON
-cargo build --release --locked -q -p buildscope-sim
-"$CARGO_TARGET_DIR/release/buildscope-sim" --listen "127.0.0.1:$SIM_PORT" > "$BENCH_DIR/sim.log" 2>&1 &
+build_sim_to "$BENCH_DIR/buildscope-sim"
+"$BENCH_DIR/buildscope-sim" --listen "127.0.0.1:$SIM_PORT" > "$BENCH_DIR/sim.log" 2>&1 &
 SIM_PID=$!
 bash scripts/serve.sh "$DIST" "127.0.0.1:$WEB_PORT" "127.0.0.1:$BB_WWW_PORT" "$BENCH_DIR/nginx" \
     "http://127.0.0.1:$SIM_PORT" > "$BENCH_DIR/nginx.log" 2>&1 &

@@ -34,9 +34,11 @@ if [ "${DEMO_TRIGGER:-1}" = 1 ]; then
 fi
 
 say "release build (trunk build --release) and the Huawei simulator"
-trunk build --release
-cargo build --release -q -p buildscope-sim
-"$CARGO_TARGET_DIR/release/buildscope-sim" --listen "127.0.0.1:$SIM_PORT" --xss-vectors harness/xss-vectors.json &
+with_build_lock trunk build --release
+DEMO_SIM="$BUILDSCOPE_CACHE/demo/buildscope-sim"
+mkdir -p "$(dirname "$DEMO_SIM")"
+build_sim_to "$DEMO_SIM"
+"$DEMO_SIM" --listen "127.0.0.1:$SIM_PORT" --xss-vectors harness/xss-vectors.json &
 SIM_PID=$!
 
 say "nginx: dist/ + /buildbot/, /codearts/ and /servicestage/ proxies"

@@ -14,10 +14,26 @@ TRUNK_VERSION=0.21.14 # newest trunk that builds with rustc 1.95 (0.22 needs 1.9
 
 say() { printf '\n\033[1m== %s\033[0m\n' "$*" >&2; }
 
+# Runs a command holding the shared target directory's build lock. Clones share
+# $CARGO_TARGET_DIR, and cargo writes a binary's final file (buildscope.wasm, buildscope-sim)
+# at the same path whichever clone it builds: a build started in another clone between our
+# cargo step and our use of that file would hand us the other clone's program (seen: a second
+# `make test` served a fresh clone's old wasm). So build and take the file in one locked step.
+with_build_lock() {
+    mkdir -p "$CARGO_TARGET_DIR"
+    ( flock 9 && "$@" ) 9>"$CARGO_TARGET_DIR/.buildscope-build.lock"
+}
+
+# Builds the simulator and copies it to $1, under the build lock (see with_build_lock).
+build_sim_to() {
+    with_build_lock bash -c 'cargo build --release --locked -q -p buildscope-sim &&
+        cp "$CARGO_TARGET_DIR/release/buildscope-sim" "$0"' "$1"
+}
+
 # A release build copied to dist-bench/ (gitignored) for the bench and soak servers, so their
 # config.json does not touch dist/. nginx workers must be able to read it: it stays in the
 # clone, not under ~/.cache.
 release_dist_copy() {
-    trunk build --release --locked=true >/dev/null &&
+    with_build_lock trunk build --release --locked=true >/dev/null &&
         rm -rf "$ROOT/dist-bench" && cp -r "$ROOT/dist" "$ROOT/dist-bench"
 }

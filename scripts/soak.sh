@@ -31,8 +31,8 @@ cat > "$DIST/config.json" <<'JSON'
   ]
 }
 JSON
-cargo build --release --locked -q -p buildscope-sim
-"$CARGO_TARGET_DIR/release/buildscope-sim" --listen "127.0.0.1:$SIM_PORT" > "$RUN/sim.log" 2>&1 &
+build_sim_to "$RUN/buildscope-sim"
+"$RUN/buildscope-sim" --listen "127.0.0.1:$SIM_PORT" > "$RUN/sim.log" 2>&1 &
 SIM_PID=$!
 # No Buildbot here: the /buildbot/ proxy points at a closed port.
 bash scripts/serve.sh "$DIST" "127.0.0.1:$WEB_PORT" "127.0.0.1:9" "$RUN/nginx" "http://127.0.0.1:$SIM_PORT" \

@@ -105,13 +105,13 @@ fi
 if layer e2e; then
 say "release build: trunk build --release"
 rm -rf dist
-trunk build --release --locked=true > "$LOGS/trunk.log" 2>&1
+with_build_lock trunk build --release --locked=true > "$LOGS/trunk.log" 2>&1
 TRUNK_RC=$?
 tail -n 3 "$LOGS/trunk.log"
 if [ "$TRUNK_RC" = 0 ] && [ -f dist/index.html ]; then
     say "e2e: Huawei simulator on 127.0.0.1:$SIM_PORT"
-    cargo build --release --locked -q -p buildscope-sim
-    "$CARGO_TARGET_DIR/release/buildscope-sim" --listen "127.0.0.1:$SIM_PORT" --stage-seconds 2 \
+    build_sim_to "$WORK/buildscope-sim"
+    "$WORK/buildscope-sim" --listen "127.0.0.1:$SIM_PORT" --stage-seconds 2 \
         --xss-vectors harness/xss-vectors.json > "$LOGS/sim.log" 2>&1 &
     SIM_PID=$!
     # The e2e suite's sources: the shipped config plus auth modes to exercise.

@@ -24,6 +24,9 @@ test('CodeArts jobs, their history and a build with its record header', async ({
   const jobs = page.locator('tr.job-row');
   await expect(jobs).toHaveCount(3);
   await page.getByRole('link', { name: 'sim-maven-failure' }).click();
+  // The job's name heads its page, not its 32-character id (which is still there, muted).
+  await expect(page.locator('h1')).toContainText('sim-maven-failure');
+  await expect(page).toHaveTitle(/^sim-maven-failure · /);
   const rows = page.locator('tr.history-row');
   await expect(rows.first()).toBeVisible();
   const failed = rows.filter({ has: page.locator('.badge[data-status="failure"]') }).first();
@@ -32,6 +35,42 @@ test('CodeArts jobs, their history and a build with its record header', async ({
   await expect(page.locator('.facts')).toContainText('Repository');
   await expect(page.locator('ol.stages > li.stage[data-status="failure"] > .stage__main .stage__name')).toHaveText('Maven');
   await expect(page).toHaveTitle(/— Failure · buildscope$/);
+  await guard.check();
+});
+
+test('a job page opened by its address alone looks up the job name', async ({ page }) => {
+  const guard = guardPage(page);
+  await page.goto(`/s/codearts/jobs/${CODEARTS_JOBS.failure}`);
+  await expect(page.locator('h1')).toContainText('sim-maven-failure');
+  await expect(page.locator('h1 .kind')).toHaveText(CODEARTS_JOBS.failure);
+  await guard.check();
+});
+
+test('the CodeArts stage map draws stages on the build time axis with the critical path and nested steps', async ({ page }) => {
+  const guard = guardPage(page);
+  await page.goto(`/s/codearts/jobs/${CODEARTS_JOBS.failure}`);
+  await page.locator('tr.history-row').filter({ has: page.locator('.badge[data-status="failure"]') }).first().getByRole('link').click();
+  const stages = page.locator('ol.stages > li.stage');
+  await expect(stages.first().locator('.stage__main .bar')).toBeVisible();
+  // Every stage that ran has a bar; bars follow the sequence left to right and stay on the axis.
+  const bars = await stages.evaluateAll((els) => els.map((li) => {
+    const b = li.querySelector(':scope > .stage__main .bar');
+    return b && { left: +b.dataset.left, width: +b.dataset.width, critical: li.dataset.critical === 'true', status: li.dataset.status };
+  }));
+  const ran = bars.filter(Boolean);
+  expect(ran.length).toBeGreaterThan(1);
+  for (let i = 1; i < ran.length; i++) expect(ran[i].left).toBeGreaterThanOrEqual(ran[i - 1].left);
+  for (const b of ran) expect(b.left + b.width).toBeLessThanOrEqual(100.001);
+  // The failed build ends with its failing stage: the chain that decided its length ends there,
+  // said in words, not only by colour.
+  const lastRan = stages.filter({ has: page.locator(':scope > .stage__main .bar') }).last();
+  await expect(lastRan).toHaveAttribute('data-critical', 'true');
+  await expect(lastRan.locator('.chip--critical')).toHaveText('critical path');
+  // Cascaded steps sit under their stage, on the same axis, with no sequence number of their own.
+  const steps = page.locator('ol.stages > li.stage > ol.stage__steps > li.stage-step');
+  expect(await steps.count()).toBeGreaterThan(0);
+  await expect(steps.locator('.stage__seq')).toHaveCount(0);
+  await expect(steps.first().locator('.bar')).toBeVisible();
   await guard.check();
 });
 

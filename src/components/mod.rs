@@ -13,6 +13,7 @@ pub mod stage_map;
 pub mod step_list;
 pub mod time;
 pub mod token_prompt;
+pub mod track;
 
 pub use badge::StatusBadge;
 pub use build_table::BuildTable;

@@ -81,7 +81,6 @@ fn step_bar(s: &Step, axis: Memo<Option<Axis>>) -> impl IntoView {
     // The bar's length in seconds, growing while the step runs.
     let secs =
         move || start.map(|s| (end.unwrap_or_else(|| now.get()) - s).max(0.0).round() as i64);
-    let pct = |v: f64| format!("{v:.3}%");
     let title = move || match (axis.get(), start) {
         (Some(a), Some(s)) => {
             let offset = format_duration((s - a.start).round() as i64);
@@ -95,20 +94,7 @@ fn step_bar(s: &Step, axis: Memo<Option<Axis>>) -> impl IntoView {
         }
         _ => "not started".to_string(),
     };
-    view! {
-        <span class="step__track" title=title>
-            {move || bar.get().map(|b| view! {
-                <span class="bar" data-left=format!("{:.3}", b.left) data-width=format!("{:.3}", b.width)
-                    data-secs=secs
-                    style:left=pct(b.left) style:width=pct(b.width)>
-                    {(b.lock_wait > 0.0).then(|| view! {
-                        <span class="bar__lock" data-width=format!("{:.3}", b.lock_wait)
-                            style:width=format!("{:.3}%", b.lock_wait / b.width * 100.0)></span>
-                    })}
-                </span>
-            })}
-        </span>
-    }
+    super::track::track("step__track", bar, title, Some(Signal::derive(secs)))
 }
 
 fn step_row(

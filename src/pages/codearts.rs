@@ -16,6 +16,7 @@ use buildscope_core::routes::Route;
 use buildscope_core::status::Status;
 use buildscope_core::timefmt::format_duration;
 use leptos::prelude::*;
+use leptos::task::spawn_local;
 use leptos_router::components::A;
 
 const JOBS_PAGE_SIZE: u32 = 100;
@@ -67,7 +68,7 @@ pub fn CodeArtsOverview(source: Source) -> impl IntoView {
                         let label = j.last_build_status.clone().unwrap_or_else(|| "no build".into());
                         view! {
                             <tr class="job-row" data-job=j.id.clone() data-status=j.status.key()>
-                                <td><A href=Route::job(&sid, &j.id, "").href()>{j.name.clone()}</A></td>
+                                <td><A href=Route::job(&sid, &j.id, &j.name).href()>{j.name.clone()}</A></td>
                                 <td><StatusBadge status=j.status.clone() system_label=label/></td>
                                 <td><Timestamp epoch=j.last_build_time/></td>
                                 <td>{j.last_build_user.clone().unwrap_or_default()}</td>
@@ -96,10 +97,25 @@ pub fn CodeArtsOverview(source: Source) -> impl IntoView {
 pub fn CodeArtsJob(
     source: Source,
     job_id: String,
+    /// The job's name from the link (`?name=`); looked up in the project's jobs when absent.
+    job_name: Option<String>,
     paging: Paging,
     query: Vec<(String, String)>,
 ) -> impl IntoView {
     let client = CodeArtsClient::new(&source);
+    let name = RwSignal::new(job_name);
+    if name.get_untracked().is_none() {
+        let (c, j) = (client.clone(), job_id.clone());
+        let project = source.project_id.clone().unwrap_or_default();
+        spawn_local(async move {
+            // A heading only: a failure leaves the id shown, the history reports errors.
+            if let Ok(list) = c.jobs(&project, 0, JOBS_PAGE_SIZE).await {
+                if let Some(found) = list.jobs.into_iter().find(|x| x.id == j) {
+                    let _ = name.try_set(Some(found.name));
+                }
+            }
+        });
+    }
     let job = job_id.clone();
     let polled = use_polled(
         move || {
@@ -112,7 +128,13 @@ pub fn CodeArtsJob(
         |h: &History| h.records.iter().any(|r| r.status.is_active()),
         WhenIdle::PollSlowly,
     );
-    set_title(&format!("{job_id} · {} · buildscope", source.name));
+    {
+        let (job_id, source_name) = (job_id.clone(), source.name.clone());
+        Effect::new(move |_| {
+            let shown = name.get().unwrap_or_else(|| job_id.clone());
+            set_title(&format!("{shown} · {source_name} · buildscope"));
+        });
+    }
     let sid = source.id.clone();
     let path = Route::job(&source.id, &job_id, "").href();
     let job = job_id.clone();
@@ -170,7 +192,13 @@ pub fn CodeArtsJob(
     view! {
         <section class="page">
             <nav class="breadcrumbs" aria-label="Breadcrumb"><A href=Route::source(&source.id).href()>"Jobs"</A></nav>
-            <h1>{job_id.clone()}</h1>
+            <h1>{
+                let id = job_id.clone();
+                move || match name.get() {
+                    Some(n) => view! { {n} " " <span class="muted kind num" title="job id">{id.clone()}</span> }.into_any(),
+                    None => view! { {id.clone()} }.into_any(),
+                }
+            }</h1>
             {polled_view(polled, "Loading build history…", render)}
         </section>
     }
@@ -237,6 +265,10 @@ pub fn CodeArtsBuild(source: Source, record_id: String, job: Option<String>) -> 
     let job_for_link = job.clone();
     let render = move |d: CodeArtsBuildData| {
         let status = d.status();
+        let (build_start, build_end) = match &d.record {
+            Ok(r) => (r.start_time.or(r.queued_time), r.finish_time),
+            Err(_) => (None, None),
+        };
         let header = match d.record {
             Ok(r) => {
                 // The previous build of the job, when the page knows its job.
@@ -264,7 +296,7 @@ pub fn CodeArtsBuild(source: Source, record_id: String, job: Option<String>) -> 
             {if d.stages.is_empty() {
                 view! { <EmptyState title="No stages yet" hint="Stages appear once the build is scheduled."/> }.into_any()
             } else {
-                view! { <StageMap stages=d.stages/> }.into_any()
+                view! { <StageMap stages=d.stages build_start build_end/> }.into_any()
             }}
         }
     };

@@ -24,7 +24,8 @@ pub fn JobPage() -> impl IntoView {
                     let q = query.read();
                     let paging = Paging::from_query(q.get_str("page"), q.get_str("per_page"));
                     let query = query_pairs(&q);
-                    view! { <CodeArtsJob source job_id=job paging query/> }.into_any()
+                    let job_name = q.get("name").filter(|n| !n.is_empty());
+                    view! { <CodeArtsJob source job_id=job job_name paging query/> }.into_any()
                 }
                 SourceKind::ServiceStage => {
                     let name = query.read().get("name").unwrap_or_else(|| job.clone());

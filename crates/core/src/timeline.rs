@@ -92,6 +92,45 @@ impl Axis {
     }
 }
 
+/// How close (seconds) one part's end must be to the next part's wait start for the next to
+/// count as waiting on it: servers stamp a stage's end and its successor's queue entry a
+/// moment apart.
+const CHAIN_SLACK_SECS: f64 = 2.0;
+
+/// The critical path: the chain of parts that decided how long the build took. It ends with
+/// the part that finished last (or is still running, at `now`) and walks back through, at
+/// each step, the part that finished last before the current one began to wait (what it
+/// most plausibly waited on; parts running beside the chain are not on it). Parts are
+/// `(wait start, end)` pairs (wait start: when the part entered its queue, else its start);
+/// parts without a start are not on it. Returns indexes in time order.
+pub fn critical_path(parts: &[(Option<f64>, Option<f64>)], now: f64) -> Vec<usize> {
+    let spans: Vec<Option<(f64, f64)>> = parts
+        .iter()
+        .map(|(s, e)| {
+            let s = finite(*s)?;
+            Some((s, finite(*e).unwrap_or(now).max(s)))
+        })
+        .collect();
+    // The latest end; on a tie the later start (the part that waited on the others).
+    let latest = |pred: &dyn Fn(f64, f64) -> bool| {
+        spans
+            .iter()
+            .enumerate()
+            .filter_map(|(i, sp)| sp.filter(|(s, e)| pred(*s, *e)).map(|sp| (i, sp)))
+            .max_by(|(_, a), (_, b)| a.1.total_cmp(&b.1).then(a.0.total_cmp(&b.0)))
+            .map(|(i, _)| i)
+    };
+    let mut path = Vec::new();
+    let mut cur = latest(&|_, _| true);
+    while let Some(i) = cur {
+        path.push(i);
+        let (start, _) = spans[i].expect("only timed parts are picked");
+        cur = latest(&|s, e| e <= start + CHAIN_SLACK_SECS && s < start);
+    }
+    path.reverse();
+    path
+}
+
 /// A time the axis can use: NaN or infinite (which no decoder should let through, but a
 /// timeline must never panic on) is treated as absent.
 fn finite(t: Option<f64>) -> Option<f64> {
@@ -160,6 +199,37 @@ mod tests {
         let at_end = axis.bar(Some(210.0), Some(210.0), None, 0.0).unwrap();
         assert!(close(at_end.left + at_end.width, 100.0));
         assert_eq!(Axis::new(None, None, [(None, None)], 0.0), None);
+    }
+
+    #[test]
+    fn the_critical_path_is_the_chain_that_decided_the_length() {
+        // a → b (long) → d; c runs beside b and ends early; e never started.
+        let parts = [
+            (Some(0.0), Some(10.0)),  // a
+            (Some(10.5), Some(50.0)), // b
+            (Some(11.0), Some(20.0)), // c
+            (Some(50.0), Some(60.0)), // d
+            (None, None),             // e
+        ];
+        assert_eq!(critical_path(&parts, 100.0), vec![0, 1, 3]);
+        // A running last part ends at now; of two parts before it, the one that ended later
+        // is what it waited on.
+        let running = [
+            (Some(0.0), Some(5.0)),
+            (Some(0.0), Some(20.0)),
+            (Some(21.0), None),
+        ];
+        assert_eq!(critical_path(&running, 40.0), vec![1, 2]);
+        // Odd times never loop or panic: equal spans, end before start, NaN.
+        let odd = [
+            (Some(5.0), Some(5.0)),
+            (Some(5.0), Some(5.0)),
+            (Some(9.0), Some(1.0)),
+            (Some(f64::NAN), Some(3.0)),
+        ];
+        let p = critical_path(&odd, 10.0);
+        assert!(!p.is_empty() && p.len() <= 3, "{p:?}");
+        assert_eq!(critical_path(&[], 0.0), Vec::<usize>::new());
     }
 
     #[test]
