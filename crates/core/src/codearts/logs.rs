@@ -11,7 +11,8 @@
 //!   with `size`, "fixed 1000"), the whole log after the run (`v1/log/stage/page`) and a step's
 //!   log after the run (`v1/log/task/page`), all `?start_offset&end_offset&sort` →
 //!   `result: {has_more, start_offset, end_offset (typed string, sent as a number), log,
-//!   location}`. `sort=DESC` reads the last chunk first.
+//!   location}`. `sort=DESC` reads the last chunk first (its `has_more` then says whether text
+//!   precedes it).
 //!
 //! These decoders are lenient beyond the envelope: an offset or flag of an odd type (an object,
 //! a negative number, a word) reads as absent rather than failing the whole chunk, since the
@@ -103,14 +104,16 @@ pub fn real_time_log(job_id: &str, build_no: i64, offset: u64, length: u64) -> S
 pub enum V1Read {
     /// Offsets `start..end`, in order (the server's default order, so no `sort` is sent).
     Range { start: u64, end: u64 },
-    /// The last chunk: `sort=DESC` with no offsets, so the server picks the end.
+    /// The last chunk: `sort=DESC` over `0..0`, an `end_offset` of 0 meaning "to the end" (as
+    /// the simulator reads the docs), so the server picks the end. Its answer's `has_more` says
+    /// whether text comes *before* it.
     Last,
 }
 
 fn v1_query(read: V1Read) -> String {
     match read {
         V1Read::Range { start, end } => format!("start_offset={start}&end_offset={end}"),
-        V1Read::Last => "sort=DESC".to_string(),
+        V1Read::Last => "start_offset=0&end_offset=0&sort=DESC".to_string(),
     }
 }
 
@@ -240,7 +243,7 @@ mod tests {
         );
         assert_eq!(
             real_time_log_v1("j", 7, V1Read::Last),
-            "v1/log/j/7/real-time-log?sort=DESC&size=1000"
+            "v1/log/j/7/real-time-log?start_offset=0&end_offset=0&sort=DESC&size=1000"
         );
         assert_eq!(
             build_log_page("j&x=1", 3, V1Read::Range { start: 5, end: 9 }),
@@ -248,7 +251,7 @@ mod tests {
         );
         assert_eq!(
             step_log_page("j", 3, "步骤 1", V1Read::Last),
-            "v1/log/task/page?job_id=j&build_no=3&step_id=%E6%AD%A5%E9%AA%A4%201&sort=DESC"
+            "v1/log/task/page?job_id=j&build_no=3&step_id=%E6%AD%A5%E9%AA%A4%201&start_offset=0&end_offset=0&sort=DESC"
         );
         assert_eq!(
             download_log("r#1", LogLevel::default()),

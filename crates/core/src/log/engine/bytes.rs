@@ -662,7 +662,9 @@ impl ByteLines {
             };
             return self.decode_count(read, chunk);
         }
-        let ended = self.at_end(chunk);
+        // A read of the end reaches the end of what is written; its `has_more` speaks of what
+        // comes before it. So it is the log's end once the build is finished.
+        let ended = !self.running;
         let Some((start, after)) = place_tail(chunk, ended) else {
             return Lines::default();
         };

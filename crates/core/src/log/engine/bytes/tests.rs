@@ -92,7 +92,12 @@ impl Server {
         if read.kind == ReadKind::Last {
             end = end.saturating_add_signed(self.last_end_error);
         }
-        let more = b < len || self.running;
+        // Descending, `has_more` says whether text comes before the chunk.
+        let more = if read.kind == ReadKind::Last {
+            a > 0
+        } else {
+            b < len || self.running
+        };
         match self.api {
             Api::ServiceStage => Chunk {
                 text,
@@ -596,7 +601,7 @@ fn the_tail_is_read_first_numbered_from_the_end_then_joins_at_its_real_numbers()
     assert_eq!(w.fetched[0].read.kind, ReadKind::Last);
     assert_eq!(
         w.fetched[0].path,
-        "v1/log/job/4/real-time-log?sort=DESC&size=1000"
+        "v1/log/job/4/real-time-log?start_offset=0&end_offset=0&sort=DESC&size=1000"
     );
     w.answer();
     let e = w.extent();
