@@ -230,10 +230,31 @@ pub fn codearts(data: &[u8]) {
     }
     if let Ok(log) = codearts::decode_real_time_log(&body) {
         let _ = ansi::strip(&log.content);
+        stamped_lines(&log.content);
     }
+    if let Ok(log) = codearts::decode_octopus_log(&body) {
+        assert!(log.start_offset.is_none_or(|n| n >= 0), "{log:?}");
+        assert!(log.end_offset.is_none_or(|n| n >= 0), "{log:?}");
+        stamped_lines(&log.log);
+    }
+    // The body itself as log text: every line through the CodeArts prefix parser.
+    stamped_lines(&body);
     let _ = codearts::decode_job_status(&body);
     let _ = huawei::envelope_error(&body);
     let _ = huawei::parse_error(&body);
+}
+
+/// What the log viewer does with each line of a Huawei log: the CodeArts prefix, when there is
+/// one, leaves the message as the rest of the line.
+fn stamped_lines(text: &str) {
+    for raw in text.split('\n') {
+        let line = buildscope_core::log::text::LogLine::huawei(raw);
+        if line.stamp.is_some() {
+            assert!(raw.ends_with(line.text.as_str()), "{raw:?} -> {:?}", line.text);
+        } else {
+            assert_eq!(line.text, raw);
+        }
+    }
 }
 
 pub fn servicestage(data: &[u8]) {

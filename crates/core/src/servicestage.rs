@@ -309,12 +309,15 @@ fn items(s: &str) -> Vec<String> {
 /// `phases` and `phase_states` are parallel comma-separated lists. Phases beyond the last state
 /// have not started (status Pending, empty state); states beyond the last phase name nothing and
 /// are dropped.
+///
+/// Lenient beyond `buildlog`: a `next` of an odd type or below zero reads as absent, and the
+/// phase lists are also read when sent as JSON lists.
 pub fn decode_build_log(body: &str) -> Result<BuildLog, DecodeError> {
     const WHAT: &str = "ServiceStage build log";
     let v = json::parse(WHAT, body)?;
     let o = root(WHAT, &v)?;
-    let names = items(&o.opt_str("phases")?.unwrap_or_default());
-    let states = items(&o.opt_str("phase_states")?.unwrap_or_default());
+    let names = list_items(&o, "phases");
+    let states = list_items(&o, "phase_states");
     let phases = names
         .into_iter()
         .enumerate()
@@ -333,9 +336,30 @@ pub fn decode_build_log(body: &str) -> Result<BuildLog, DecodeError> {
         .collect();
     Ok(BuildLog {
         text: o.opt_str("buildlog")?.unwrap_or_default(),
-        next: o.opt_i64("next")?,
+        next: o.get("next").and_then(json::as_i64).filter(|n| *n >= 0),
         phases,
     })
+}
+
+/// A comma-separated string, or a JSON list of words; anything else is empty.
+fn list_items(o: &Obj<'_>, field: &str) -> Vec<String> {
+    match o.get(field) {
+        Some(serde_json::Value::Array(a)) => a
+            .iter()
+            .filter_map(|v| v.as_str().map(str::trim).filter(|i| !i.is_empty()))
+            .map(str::to_string)
+            .collect(),
+        _ => items(&o.opt_str(field).ok().flatten().unwrap_or_default()),
+    }
+}
+
+/// `builds/{build_id}/logs?from=` (relative to `assembling/v1/`, like the other paths): the
+/// log from offset `from` on; the server picks how much.
+pub fn build_log_path(build_id: &str, from: u64) -> String {
+    format!(
+        "builds/{}/logs?from={from}",
+        crate::links::percent_encode(build_id)
+    )
 }
 
 #[cfg(test)]
@@ -469,6 +493,37 @@ mod tests {
         let names: Vec<_> = odd.phases.iter().map(|p| p.name.as_str()).collect();
         assert_eq!(names, ["Init", "Build"]);
         assert_eq!(odd.phases[1].status, Status::Cancelled);
+
+        // Odd types: `next` as text, negative or an object; the lists as JSON lists or numbers.
+        let l = decode_build_log(r#"{"buildlog": "x\n", "next": "12", "phases": ["Init", 3, "Build"], "phase_states": 7}"#)
+            .unwrap();
+        assert_eq!(l.next, Some(12));
+        let names: Vec<_> = l
+            .phases
+            .iter()
+            .map(|p| (p.name.as_str(), p.status.clone()))
+            .collect();
+        assert_eq!(
+            names,
+            [
+                ("Init", Status::Unknown("7".into())),
+                ("Build", Status::Pending)
+            ]
+        );
+        for next in ["-1", "{}", "\"soon\"", "1.5"] {
+            let body = format!(r#"{{"buildlog": "", "next": {next}}}"#);
+            assert_eq!(decode_build_log(&body).unwrap().next, None, "{next}");
+        }
+        assert!(decode_build_log(r#"{"buildlog": ["x"]}"#).is_err());
+    }
+
+    #[test]
+    fn the_log_path_encodes_the_build_id() {
+        assert_eq!(build_log_path("b-1", 0), "builds/b-1/logs?from=0");
+        assert_eq!(
+            build_log_path("a/../b?x", 4096),
+            "builds/a%2F..%2Fb%3Fx/logs?from=4096"
+        );
     }
 
     #[test]

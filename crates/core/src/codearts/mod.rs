@@ -7,9 +7,19 @@
 //! envelope with a [`DecodeError`] naming the `status` (or `success`) field and the server's
 //! code and message, so a failure can never decode as an empty result.
 //!
+//! The log endpoints (real-time logs by byte offset, v1 log pages, downloads) and their paths
+//! are in `logs.rs`.
+//!
 //! Times become epoch seconds through `timeparse`, durations (milliseconds on the wire) become
 //! seconds, and statuses map onto the shared [`Status`] while the server's own words are kept for
 //! display ([`system_label`]).
+
+mod logs;
+
+pub use logs::{
+    build_log_page, decode_octopus_log, decode_real_time_log, download_log, real_time_log,
+    real_time_log_v1, step_log_page, LogLevel, OctopusLog, RealTimeLog, V1Read, V1_SIZE,
+};
 
 use crate::huawei::root;
 use crate::json::{self, DecodeError, Obj};
@@ -224,18 +234,6 @@ pub struct Job {
 pub struct JobList {
     pub total: Option<i64>,
     pub jobs: Vec<Job>,
-}
-
-/// A window of `/v3/jobs/{job_id}/{build_no}/real-time-log`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RealTimeLog {
-    /// May be empty while `has_more` is true: the server has nothing new yet, ask again.
-    pub content: String,
-    pub has_more: bool,
-    /// `offset`: pass it as `offset` on the next request.
-    pub next_offset: Option<i64>,
-    /// `current_offset`: where this window started.
-    pub current_offset: Option<i64>,
 }
 
 impl Stage {
@@ -726,19 +724,6 @@ pub fn decode_jobs(body: &str) -> Result<JobList, DecodeError> {
     Ok(JobList {
         total: o.opt_i64("total")?,
         jobs: o.each("jobs", job)?,
-    })
-}
-
-/// DownloadRealTimeLog, `/v3/jobs/{job_id}/{build_no}/real-time-log?offset=&length=`.
-pub fn decode_real_time_log(body: &str) -> Result<RealTimeLog, DecodeError> {
-    const WHAT: &str = "CodeArts real-time log";
-    let v = json::parse(WHAT, body)?;
-    let o = result(root(WHAT, &v)?)?;
-    Ok(RealTimeLog {
-        content: o.opt_str("content")?.unwrap_or_default(),
-        has_more: o.opt_bool("has_more_data")?.unwrap_or(false),
-        next_offset: o.opt_i64("offset")?,
-        current_offset: o.opt_i64("current_offset")?,
     })
 }
 

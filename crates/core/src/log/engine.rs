@@ -23,15 +23,24 @@
 //!   only where nothing is cached, and only while the view needs nothing.
 //!
 //! Where lines come from is a [`LineSource`]: it turns lines wanted into a request and an
-//! answer into lines, so a source paged by bytes rather than lines can join without touching
-//! the rules above. Buildbot's line windows ([`BuildbotLines`]) are the one source today.
+//! answer into lines. Buildbot's line windows ([`BuildbotLines`]) know the line count up
+//! front. The Huawei logs are paged by byte offset ([`ByteLines`]): the source counts lines as
+//! it reads, so it also asks for reads of its own ([`LineSource::background`]: counting on,
+//! the tail, following a running log), which go only when the view and the scan need nothing;
+//! it says how many lines its answers make ([`Lines::total`]), may insert lines before ones
+//! already known ([`Lines::insert`], reported by [`Engine::take_shifts`]), and asks for the
+//! poll backoff when a read at the end of a running log brought nothing
+//! ([`Lines::nothing_new`]). A source that uses none of this (Buildbot) behaves exactly as
+//! before.
 
 mod buildbot;
+pub mod bytes;
 mod lane;
 #[cfg(test)]
 mod tests;
 
 pub use buildbot::BuildbotLines;
+pub use bytes::ByteLines;
 pub use lane::{Lane, LaneId};
 
 use crate::ansi::{self, Style};
@@ -74,12 +83,23 @@ pub trait LineSource {
     /// The request for `lines` (never empty); `None` when the source cannot ask for them.
     /// A source may ask for more or other lines than wanted: the answer says which it got.
     fn request(&self, lines: Range<u64>) -> Option<Self::Request>;
-    /// The lines of `response`, the answer to the request made for `asked`.
+    /// The lines of `response`, the answer to the request made for `asked` (empty for a
+    /// [`LineSource::background`] request).
     fn decode(&mut self, asked: Range<u64>, response: Self::Response) -> Lines;
+    /// A read the source wants for itself, sent only when the view and the scan need nothing
+    /// (a byte-addressed source counting lines, reading the tail, following a running log).
+    fn background(&self) -> Option<Self::Request> {
+        None
+    }
+    /// How many of the log's `total` lines have their final numbers: the background scan
+    /// (groups, errors, search) walks only these, in order.
+    fn numbered(&self, total: u64) -> u64 {
+        total
+    }
 }
 
 /// An answer read by a [`LineSource`].
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Lines {
     /// The number of the first line of `lines`.
     pub first: u64,
@@ -90,6 +110,30 @@ pub struct Lines {
     pub ends_at: Option<u64>,
     /// Size of the answer, for the status line and the benchmark.
     pub bytes: u64,
+    /// The ANSI style where `first` starts, when the source knows it (a checkpoint of a byte
+    /// source); otherwise it is carried from the cached line before, or the default.
+    pub start: Option<Style>,
+    /// `lines` are new and go in before the lines numbered `first..` so far, which move down
+    /// by their count (a byte source counting the lines before a tail it read early).
+    pub insert: bool,
+    /// The log's line count as the source now knows it (a byte source counts as it reads):
+    /// the total follows it, up or down.
+    pub total: Option<u64>,
+    /// Lines from here on are no longer what the source said they were (a tail it could not
+    /// place): they leave the cache.
+    pub forget_from: Option<u64>,
+    /// The read brought nothing new: for a background read at the end of a running log the
+    /// next background read waits the poll backoff; for a view or scan read (a server that
+    /// answers nothing where it had text) every request waits, as after a failure.
+    pub nothing_new: bool,
+}
+
+/// Lines inserted before lines already known (see [`Lines::insert`]): whatever pointed at
+/// line `at` or later (the viewer's top, selection, permalink) moves down by `by`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Shift {
+    pub at: u64,
+    pub by: u64,
 }
 
 /// Names one request, so an answer is matched to what was asked.
@@ -100,7 +144,8 @@ pub struct Token(u64);
 pub enum Timer {
     /// The view stayed put long enough after a drag (see [`SETTLE_MS`]).
     Settle,
-    /// The backoff after a failure is over.
+    /// A backoff is over: after a failure (nothing was sent meanwhile), or between two polls
+    /// of a running log that brought nothing new (only the source's own reads waited).
     Retry,
 }
 
@@ -155,6 +200,12 @@ pub struct Engine<S: LineSource> {
     failures: u32,
     /// The retry timer is set: nothing is sent until it fires (or "retry now").
     retrying: bool,
+    /// The retry timer is set for the poll backoff: the source's own reads wait for it.
+    polling: bool,
+    /// Answers in a row that brought nothing new (the poll backoff's count).
+    quiet: u32,
+    /// Lines inserted before known ones, not yet taken by the web layer.
+    shifts: Vec<Shift>,
     /// The settle timer is set: the view's windows wait for it.
     settling: bool,
     /// When the view last jumped (a new place, not a scroll).
@@ -186,6 +237,9 @@ impl<S: LineSource> Engine<S> {
             superseded: false,
             failures: 0,
             retrying: false,
+            polling: false,
+            quiet: 0,
+            shifts: Vec::new(),
             settling: false,
             last_jump: None,
             next_token: 0,
@@ -221,11 +275,41 @@ impl<S: LineSource> Engine<S> {
         self.total
     }
 
+    /// The line source (a byte source's progress and line numbers: [`ByteLines::extent`],
+    /// [`ByteLines::line_no`]).
+    pub fn source(&self) -> &S {
+        &self.source
+    }
+
+    /// Changes the source (a byte source: the build finished, the view wants the tail) and
+    /// sends what that makes needed.
+    pub fn with_source(&mut self, f: impl FnOnce(&mut S), lane: &mut Lane) {
+        if self.closed {
+            return;
+        }
+        f(&mut self.source);
+        self.pump(lane);
+    }
+
+    /// Lines inserted before lines already known since the last call (a byte source counting
+    /// the lines before a tail it read early), oldest first. Read after every
+    /// [`Command::TotalChanged`] and move the viewer's lines with each
+    /// (`viewer::Event::LinesInserted`).
+    pub fn take_shifts(&mut self) -> Vec<Shift> {
+        std::mem::take(&mut self.shifts)
+    }
+
+    /// The lines the scan walks: those with their final numbers.
+    fn scan_total(&self) -> u64 {
+        self.source.numbered(self.total).min(self.total)
+    }
+
     pub fn scan_progress(&self) -> ScanProgress {
-        let next = self.scanner.next_needed(self.total);
+        let total = self.scan_total();
+        let next = self.scanner.next_needed(total);
         ScanProgress {
-            scanned: next.unwrap_or(self.total),
-            total: self.total,
+            scanned: next.unwrap_or(total),
+            total,
             running: next.is_some(),
         }
     }
@@ -290,7 +374,10 @@ impl<S: LineSource> Engine<S> {
     pub fn timer_fired(&mut self, timer: Timer, lane: &mut Lane) {
         match timer {
             Timer::Settle => self.settling = false,
-            Timer::Retry => self.retrying = false,
+            Timer::Retry => {
+                self.retrying = false;
+                self.polling = false;
+            }
         }
         self.pump(lane);
     }
@@ -332,8 +419,9 @@ impl<S: LineSource> Engine<S> {
         if self.closed {
             return;
         }
-        if self.retrying {
+        if self.retrying || self.polling {
             self.retrying = false;
+            self.polling = false;
             self.out.push(Command::CancelTimer(Timer::Retry));
         }
         self.pump(lane);
@@ -354,7 +442,7 @@ impl<S: LineSource> Engine<S> {
         self.closed = true;
         for (set, timer) in [
             (self.settling, Timer::Settle),
-            (self.retrying, Timer::Retry),
+            (self.retrying || self.polling, Timer::Retry),
         ] {
             if set {
                 self.out.push(Command::CancelTimer(timer));
@@ -362,6 +450,7 @@ impl<S: LineSource> Engine<S> {
         }
         self.settling = false;
         self.retrying = false;
+        self.polling = false;
         lane.leave(self.lane);
     }
 
@@ -403,27 +492,90 @@ impl<S: LineSource> Engine<S> {
             self.error_shown = false;
             self.out.push(Command::Error(None));
         }
-        if let Some(end) = got.ends_at.filter(|&end| end < self.total) {
-            self.total = end;
-            self.out.push(Command::TotalChanged(end));
+        let before = self.total;
+        if let Some(from) = got.forget_from {
+            self.cache.retain_near(0..from);
+            self.total = self.total.min(from);
         }
         let n = got.lines.len() as u64;
+        if got.insert && n > 0 && got.first < self.total {
+            self.shift(got.first, n);
+        }
+        if let Some(end) = got.ends_at.filter(|&end| end < self.total) {
+            self.total = end;
+        }
+        if let Some(total) = got.total {
+            self.total = total;
+        }
+        if self.total != before {
+            self.out.push(Command::TotalChanged(self.total));
+        }
+        self.wait_if_quiet(req.purpose, got.nothing_new);
         // Line numbers past u64 are nonsense from the server: nothing to keep.
         if let Some(end) = got.first.checked_add(n).filter(|_| n > 0) {
             let keep = keep_range(&self.view, self.total, &self.cfg);
             let near_view = got.first < keep.end && end > keep.start;
-            if req.purpose == Purpose::Scan {
-                self.scanner.feed(got.first, got.lines.iter());
+            match req.purpose {
+                Purpose::Scan => self.scanner.feed(got.first, got.lines.iter()),
+                // A source's own read (counting on) feeds the scan when it continues it.
+                Purpose::Background => self.feed_in_order(got.first, &got.lines),
+                Purpose::View => {}
             }
             // A stale view window is kept too when still near: real lines, already paid for.
             if req.purpose == Purpose::View || near_view {
-                insert_styled(&mut self.cache, got.first, got.lines);
+                insert_styled_from(&mut self.cache, got.first, got.lines, got.start);
                 self.cache.retain_near(keep);
                 self.out.push(Command::LinesChanged);
             }
         }
         self.scan_changed();
         self.pump(lane);
+    }
+
+    /// Lines `at..` move down by `by`: in the cache, in the view, and for the web layer.
+    fn shift(&mut self, at: u64, by: u64) {
+        self.cache.shift_from(at, by);
+        for r in self.view.iter_mut().filter(|r| r.start >= at) {
+            *r = r.start.saturating_add(by)..r.end.saturating_add(by);
+        }
+        self.total = self.total.saturating_add(by);
+        self.shifts.push(Shift { at, by });
+        self.out.push(Command::LinesChanged);
+    }
+
+    /// An answer that brought nothing new waits the backoff: only the source's own reads
+    /// after a poll (the view still gets its lines), everything after any other read.
+    fn wait_if_quiet(&mut self, purpose: Purpose, nothing_new: bool) {
+        if !nothing_new {
+            if purpose == Purpose::Background {
+                self.quiet = 0;
+            }
+            return;
+        }
+        let ms = backoff_ms(self.quiet);
+        self.quiet = self.quiet.saturating_add(1);
+        if purpose == Purpose::Background {
+            self.polling = true;
+        } else {
+            self.retrying = true;
+        }
+        self.out.push(Command::SetTimer {
+            timer: Timer::Retry,
+            ms,
+        });
+    }
+
+    /// Feeds the scan the part of `lines` (numbered from `first`) that continues it, up to the
+    /// numbered lines.
+    fn feed_in_order(&mut self, first: u64, lines: &[LogLine]) {
+        let numbered = self.scan_total();
+        match self.scanner.next_needed(numbered) {
+            Some(next) if first <= next => {
+                let upto = numbered.saturating_sub(first).min(lines.len() as u64) as usize;
+                self.scanner.feed(first, lines[..upto].iter());
+            }
+            _ => {}
+        }
     }
 
     fn traffic(&mut self) {
@@ -441,8 +593,11 @@ impl<S: LineSource> Engine<S> {
     /// Feeds the scan from cached lines that continue it (no request needed for those).
     fn feed_cached(&mut self) -> bool {
         let mut fed = false;
-        while let Some(next) = self.scanner.next_needed(self.total) {
+        let numbered = self.scan_total();
+        while let Some(next) = self.scanner.next_needed(numbered) {
             let run = self.cache.run_from(next);
+            // Only numbered lines: a run may go on into lines whose numbers are not final.
+            let run = &run[..run.len().min((numbered - next) as usize)];
             if run.is_empty() {
                 break;
             }
@@ -460,7 +615,7 @@ impl<S: LineSource> Engine<S> {
         if self.feed_cached() {
             self.scan_changed();
         }
-        let scan_from = self.scanner.next_needed(self.total);
+        let scan_from = self.scanner.next_needed(self.scan_total());
         let in_flight = self.in_flight.map(|(_, r)| r);
         match plan(
             &self.view,
@@ -470,7 +625,8 @@ impl<S: LineSource> Engine<S> {
             scan_from,
             &self.cfg,
         ) {
-            Decision::Idle | Decision::Wait => {}
+            Decision::Idle => self.send_background(lane),
+            Decision::Wait => {}
             // The thumb is being dragged: the view's window waits for it to settle.
             Decision::Start(r) | Decision::Replace(r)
                 if r.purpose == Purpose::View && self.settling => {}
@@ -485,6 +641,26 @@ impl<S: LineSource> Engine<S> {
         let Some(request) = self.source.request(req.lines()) else {
             return;
         };
+        self.dispatch(req, request, lane);
+    }
+
+    /// Sends the source's own read when it wants one and no poll backoff holds it.
+    fn send_background(&mut self, lane: &mut Lane) {
+        if self.in_flight.is_some() || self.polling {
+            return;
+        }
+        let Some(request) = self.source.background() else {
+            return;
+        };
+        let req = Request {
+            offset: self.total,
+            limit: 0,
+            purpose: Purpose::Background,
+        };
+        self.dispatch(req, request, lane);
+    }
+
+    fn dispatch(&mut self, req: Request, request: S::Request, lane: &mut Lane) {
         if !lane.take(self.lane) {
             return;
         }
@@ -497,16 +673,30 @@ impl<S: LineSource> Engine<S> {
     }
 }
 
-/// Inserts lines with their start styles: carried from the cached line before them when
-/// there is one, else the default (the documented guess of `ansi.rs` for a window after a gap).
-/// When the window's end style differs from what the following cached run assumed, that run
-/// is restyled, so filling a gap corrects the guess.
+/// [`insert_styled_from`] with no style known from the source.
+#[cfg(test)]
 fn insert_styled(cache: &mut LineCache<Cached>, first: u64, lines: Vec<LogLine>) {
-    let mut style = first
-        .checked_sub(1)
-        .and_then(|p| cache.get(p))
-        .map(|c| ansi::style_after([c.line.text.as_str()], c.start.clone()))
-        .unwrap_or_default();
+    insert_styled_from(cache, first, lines, None);
+}
+
+/// Inserts lines with their start styles: `start` when the source knows it (a checkpoint),
+/// else carried from the cached line before them when there is one, else the default (the
+/// documented guess of `ansi.rs` for a window after a gap). When the window's end style
+/// differs from what the following cached run assumed, that run is restyled, so filling a
+/// gap corrects the guess.
+fn insert_styled_from(
+    cache: &mut LineCache<Cached>,
+    first: u64,
+    lines: Vec<LogLine>,
+    start: Option<Style>,
+) {
+    let mut style = start.unwrap_or_else(|| {
+        first
+            .checked_sub(1)
+            .and_then(|p| cache.get(p))
+            .map(|c| ansi::style_after([c.line.text.as_str()], c.start.clone()))
+            .unwrap_or_default()
+    });
     let n = lines.len() as u64;
     let mut cached = Vec::with_capacity(lines.len());
     for line in lines {

@@ -4,9 +4,14 @@
 //! `o` stdout, `e` stderr, `h` header (the command, its environment, the exit code), `i`
 //! stdin — which is styled and removed from the text. `t` logs have no prefix. The text keeps
 //! its escape sequences; `ansi` renders or strips them.
+//!
+//! Huawei logs (CodeArts Build, ServiceStage) are plain text whose lines may start with a
+//! CodeArts time / level / `stage:step` prefix ([`LogLine::huawei`]); the prefix is parsed into
+//! [`LogLine::stamp`] (`log::stamp`) and removed from the text, so it is shown once, in a gutter.
 
 use crate::ansi;
 use crate::buildbot::LogType;
+use crate::log::stamp::{self, Level, Stamp};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Stream {
@@ -34,18 +39,18 @@ impl Stream {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LogLine {
     pub stream: Stream,
-    /// The line without its stream prefix, escapes kept.
+    /// The line without its stream prefix (or CodeArts prefix), escapes kept.
     pub text: String,
+    /// The CodeArts prefix's time, level and tag, when the line had one. Boxed: Buildbot lines
+    /// never have one and pay a pointer for it.
+    pub stamp: Option<Box<Stamp>>,
 }
 
 impl LogLine {
     /// Parses one stored line (no trailing newline) of a log of type `kind`.
     pub fn parse(raw: &str, kind: &LogType) -> LogLine {
         if *kind != LogType::Stdio {
-            return LogLine {
-                stream: Stream::Text,
-                text: raw.to_string(),
-            };
+            return LogLine::text(raw);
         }
         let stream = match raw.as_bytes().first() {
             Some(b'o') => Stream::Stdout,
@@ -53,25 +58,51 @@ impl LogLine {
             Some(b'h') => Stream::Header,
             Some(b'i') => Stream::Stdin,
             // Not a known prefix: show the whole line rather than eat a character.
-            _ => {
-                return LogLine {
-                    stream: Stream::Text,
-                    text: raw.to_string(),
-                }
-            }
+            _ => return LogLine::text(raw),
         };
         LogLine {
             stream,
             text: raw[1..].to_string(),
+            stamp: None,
         }
     }
 
-    /// Whether "next error" should stop here: a stderr line, a line whose text starts red, or a
-    /// line that matches a common error pattern of compilers, test runners and build tools.
+    /// A line of a plain text log, kept whole.
+    pub fn text(raw: &str) -> LogLine {
+        LogLine {
+            stream: Stream::Text,
+            text: raw.to_string(),
+            stamp: None,
+        }
+    }
+
+    /// A line of a Huawei log: its CodeArts prefix, if any, parsed into [`LogLine::stamp`] and
+    /// removed from the text; any other line kept whole.
+    pub fn huawei(raw: &str) -> LogLine {
+        match stamp::parse(raw) {
+            Some((s, message)) => LogLine {
+                stream: Stream::Text,
+                text: message.to_string(),
+                stamp: Some(Box::new(s)),
+            },
+            None => LogLine::text(raw),
+        }
+    }
+
+    /// Whether "next error" should stop here: an `ERROR`-level CodeArts line, a stderr line, a
+    /// line whose text starts red, or a line that matches a common error pattern of compilers,
+    /// test runners and build tools.
     pub(crate) fn is_error(&self) -> bool {
         // Header lines echo the command, which may well contain "error" or "FAILED".
         if self.stream == Stream::Header {
             return false;
+        }
+        if self
+            .stamp
+            .as_ref()
+            .is_some_and(|s| s.level == Some(Level::Error))
+        {
+            return true;
         }
         if self.stream == Stream::Stderr && !ansi::strip(&self.text).trim().is_empty() {
             return true;
@@ -228,6 +259,7 @@ mod tests {
         let line = |s: Stream, t: &str| LogLine {
             stream: s,
             text: t.into(),
+            stamp: None,
         };
         assert!(line(Stream::Stderr, "warning: x").is_error());
         assert!(!line(Stream::Stderr, "   ").is_error());
@@ -245,5 +277,32 @@ mod tests {
         assert!(!line(Stream::Stdout, "test result: ok. 0 errors").is_error());
         assert!(!line(Stream::Header, "argv: [make]").is_error());
         assert!(!line(Stream::Header, "bash -c 'echo \"test_c ... FAILED\"'").is_error());
+    }
+
+    #[test]
+    fn huawei_lines_lose_their_prefix_and_error_level_lines_are_errors() {
+        let l = LogLine::huawei(
+            "[2023/12/21 15:44:18.743 GMT+08:00] [ERROR] [Maven构建:mvn] : compilation stopped",
+        );
+        assert_eq!(l.text, "compilation stopped");
+        assert_eq!(l.stream, Stream::Text);
+        let s = l.stamp.as_deref().unwrap();
+        assert_eq!(
+            (s.level.clone(), s.stage()),
+            (Some(Level::Error), Some("Maven构建"))
+        );
+        assert!(l.is_error(), "the level alone makes it an error");
+        let info = LogLine::huawei("[2023/12/21 15:44:18.743 GMT+08:00] [INFO] [a:b] : all fine");
+        assert!(!info.is_error());
+        assert_eq!(info.text, "all fine");
+        // The error patterns still apply to the message.
+        let maven = LogLine::huawei("[2023/12/21 15:44:18.743 GMT+08:00] [INFO] [a:b] : [ERROR] x");
+        assert!(maven.is_error());
+        // No prefix: whole and unstamped.
+        let plain = LogLine::huawei("[Build] mvn package");
+        assert_eq!(
+            (plain.text.as_str(), plain.stamp.is_none()),
+            ("[Build] mvn package", true)
+        );
     }
 }

@@ -114,6 +114,14 @@ pub enum Event {
     /// A group header's fold button.
     ToggleGroup(u64),
     ToggleWrap,
+    /// `count` lines went in before line `at` (a byte-addressed log counting the lines before
+    /// a tail it read early: `Engine::take_shifts`); send it with the facts that include them.
+    /// What pointed at `at` or later (the top, the selection, a permalink, a pending jump)
+    /// moves with its lines.
+    LinesInserted {
+        at: u64,
+        count: u64,
+    },
 }
 
 /// What the web layer must do after an event.
@@ -293,7 +301,12 @@ impl ViewerState {
         let mut out = Vec::new();
         // A size report commits nothing (a permalink or a follower is re-placed for the new
         // size, derived as before); a scroll event decides for itself, echoes commit nothing.
-        if !matches!(event, Event::Resized(_) | Event::Scrolled { .. }) {
+        // Inserted lines move the committed values first: settling would derive them from
+        // positions that no longer hold the same lines.
+        if !matches!(
+            event,
+            Event::Resized(_) | Event::Scrolled { .. } | Event::LinesInserted { .. }
+        ) {
             self.settle(f);
         }
         match event {
@@ -382,8 +395,31 @@ impl ViewerState {
                 }
             }
             Event::ToggleWrap => self.wrap = !self.wrap,
+            Event::LinesInserted { at, count } => self.inserted(at, count, f),
         }
         out
+    }
+
+    fn inserted(&mut self, at: u64, count: u64, f: &Facts) {
+        let moved = |l: u64| if l >= at { l.saturating_add(count) } else { l };
+        // The top moves only when it showed the line that was at `at`, or one below it (that
+        // line's row before the insertion: its row now less the rows inserted); a reader above
+        // reads on, and a follower stays at the bottom anyway.
+        let was_at = f.rows.nearest_row(at.saturating_add(count));
+        if let (false, Some(row)) = (self.follow, was_at) {
+            if self.top >= row as f64 - count as f64 {
+                self.top += count as f64;
+            }
+        }
+        self.selection = self.selection.map(|(a, b)| (moved(a), moved(b)));
+        self.anchor = self.anchor.map(moved);
+        self.open_at = self.open_at.map(moved);
+        self.pending = self.pending.map(|p| match p {
+            Pending::ErrorFrom(l) => Pending::ErrorFrom(moved(l)),
+            Pending::ErrorBefore(l) => Pending::ErrorBefore(moved(l)),
+            Pending::HitFrom(l) => Pending::HitFrom(moved(l)),
+        });
+        self.toggled = self.toggled.iter().map(|&l| moved(l)).collect();
     }
 
     /// A `scroll` event. Only a move the user made leaves the bottom: the echo of our own

@@ -54,11 +54,15 @@ impl PlanConfig {
     }
 }
 
-/// Why a request was made: for the view (urgent) or for a background scan of the whole log.
+/// Why a request was made: for the view (urgent), for a background scan of the whole log, or
+/// for the line source itself (a byte-addressed source counting lines, reading the tail or
+/// following a running log: `LineSource::background`), which only goes when nothing else is
+/// needed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Purpose {
     View,
     Scan,
+    Background,
 }
 
 /// One `contents?offset&limit` request.
@@ -218,6 +222,28 @@ impl<T> LineCache<T> {
                 lines: merged,
             },
         );
+    }
+
+    /// Moves every line at or after `at` down by `by` (lines were inserted before them),
+    /// splitting a run that straddles `at`.
+    pub fn shift_from(&mut self, at: u64, by: u64) {
+        if by == 0 {
+            return;
+        }
+        if let Some(i) = self.run_of(at).filter(|&i| self.runs[i].start < at) {
+            let split = (at - self.runs[i].start) as usize;
+            let tail = self.runs[i].lines.split_off(split);
+            self.runs.insert(
+                i + 1,
+                Run {
+                    start: at,
+                    lines: tail,
+                },
+            );
+        }
+        for run in self.runs.iter_mut().filter(|r| r.start >= at) {
+            run.start = run.start.saturating_add(by);
+        }
     }
 
     /// Drops every line outside `keep`.
@@ -389,6 +415,26 @@ mod tests {
             c.insert(r.start, r.clone().collect());
         }
         c
+    }
+
+    #[test]
+    fn shifting_moves_the_lines_after_a_point_and_splits_the_run_across_it() {
+        let mut c = cache_with(&[0..10, 20..30]);
+        c.shift_from(5, 100);
+        assert_eq!(c.ranges(), vec![0..5, 105..110, 120..130]);
+        assert_eq!(
+            (c.get(4), c.get(5), c.get(105), c.get(129)),
+            (Some(&4), None, Some(&5), Some(&29))
+        );
+        // At a run's start: nothing to split; past everything: nothing moves; by 0: no-op.
+        c.shift_from(105, 1);
+        assert_eq!(c.ranges(), vec![0..5, 106..111, 121..131]);
+        c.shift_from(1_000, 7);
+        c.shift_from(0, 0);
+        assert_eq!(c.ranges(), vec![0..5, 106..111, 121..131]);
+        // The gap left is filled by an insert that merges again.
+        c.insert(5, (5..106).collect());
+        assert_eq!(c.ranges(), vec![0..111, 121..131]);
     }
 
     #[test]

@@ -39,6 +39,7 @@ impl LineSource for BuildbotLines {
             ends_at: (end < asked.end).then_some(end),
             bytes: chunk.content.len() as u64,
             lines,
+            ..Lines::default()
         }
     }
 }

@@ -785,3 +785,59 @@ fn only_the_users_scroll_pauses_a_follower_and_a_scroll_nobody_made_moves_no_rea
         "the view shows where the browser put it"
     );
 }
+
+#[test]
+fn lines_inserted_before_the_view_move_it_with_its_lines() {
+    // Lines 500.. are a tail read early; 50 lines counted before it go in at 500.
+    let mut log = Log::new(1_000, &[]);
+    log.complete = true;
+    let insert = |log: &mut Log| {
+        let new: Vec<LogLine> = (0..50)
+            .map(|i| LogLine::parse(&format!("onew {i}"), &LogType::Stdio))
+            .collect();
+        log.lines.splice(500..500, new);
+        log.total += 50;
+    };
+    let mut reader = viewer(Open::default());
+    log.send(&mut reader, Event::Resized(360.0));
+    log.send(&mut reader, Event::GotoLine(801));
+    let top = log.frame(&reader).top;
+    let mut above = viewer(Open::default());
+    log.send(&mut above, Event::Resized(360.0));
+    log.send(&mut above, Event::GotoLine(101));
+    let above_top = log.frame(&above).top;
+    let mut follower = viewer(Open::default());
+    log.send(&mut follower, Event::Resized(360.0));
+    insert(&mut log);
+    for s in [&mut reader, &mut above, &mut follower] {
+        log.send(s, Event::LinesInserted { at: 500, count: 50 });
+    }
+    let fr = log.frame(&reader);
+    assert_eq!(fr.top, top + 50.0, "the reader still sees the same lines");
+    assert_eq!(
+        fr.selection,
+        Some((850, 850)),
+        "the selection moved with its line"
+    );
+    assert_eq!(
+        log.frame(&above).top,
+        above_top,
+        "a reader above the insertion reads on"
+    );
+    assert_eq!(log.frame(&above).selection, Some((100, 100)));
+    assert!(
+        log.last_line_in_view(&follower),
+        "a follower stays at the bottom"
+    );
+    // A permalink waiting for its place moves too.
+    let (mut link, _) = ViewerState::new(
+        Open {
+            selected: Some((900, 900)),
+            ..Open::default()
+        },
+        ROW,
+    );
+    log.send(&mut link, Event::LinesInserted { at: 500, count: 50 });
+    assert_eq!(log.frame(&link).selection, Some((950, 950)));
+    assert!(log.frame(&link).on_screen().contains(&950));
+}
