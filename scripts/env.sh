@@ -2,7 +2,15 @@
 # Tools and compiled dependencies live outside the clone so repeated runs are warm.
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 export BUILDSCOPE_CACHE=${BUILDSCOPE_CACHE:-$HOME/.cache/buildscope}
-export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$BUILDSCOPE_CACHE/target}
+# One target directory per checkout, outside it (so later runs of the same clone are warm).
+# Never one shared by two checkouts: cargo hashes a workspace's own crates by their path
+# *relative to the workspace*, so two clones share fingerprints and outputs, and a clone whose
+# sources are older than the other clone's last build is taken as up to date and handed the
+# other clone's program (seen: a `make test` served another clone's older wasm).
+if [ -z "${CARGO_TARGET_DIR:-}" ]; then
+    CARGO_TARGET_DIR="$BUILDSCOPE_CACHE/target/$(printf %s "$ROOT" | sha256sum | cut -c1-12)"
+fi
+export CARGO_TARGET_DIR
 # npm's binaryen (wasm-opt 132) must come before any Debian wasm-opt 108, which breaks the wasm.
 export PATH="$ROOT/node_modules/.bin:$HOME/.cargo/bin:$PATH"
 export TRUNK_SKIP_VERSION_CHECK=true
@@ -14,11 +22,9 @@ TRUNK_VERSION=0.21.14 # newest trunk that builds with rustc 1.95 (0.22 needs 1.9
 
 say() { printf '\n\033[1m== %s\033[0m\n' "$*" >&2; }
 
-# Runs a command holding the shared target directory's build lock. Clones share
-# $CARGO_TARGET_DIR, and cargo writes a binary's final file (buildscope.wasm, buildscope-sim)
-# at the same path whichever clone it builds: a build started in another clone between our
-# cargo step and our use of that file would hand us the other clone's program (seen: a second
-# `make test` served a fresh clone's old wasm). So build and take the file in one locked step.
+# Runs a command holding the target directory's build lock: two commands of one checkout (a
+# `make demo` beside a `make test`) must not rebuild a binary's final file (buildscope.wasm,
+# buildscope-sim) between the other's build and its use of that file.
 with_build_lock() {
     mkdir -p "$CARGO_TARGET_DIR"
     ( flock 9 && "$@" ) 9>"$CARGO_TARGET_DIR/.buildscope-build.lock"
