@@ -1,9 +1,6 @@
 //! CodeArts Build endpoints.
 
-use crate::http::{
-    bad_param, ceil_boundary, error, floor_boundary, int_param, int_seg, not_found, Family, Reply,
-    Req,
-};
+use crate::http::{bad_param, error, int_param, int_seg, not_found, Family, Reply, Req};
 use crate::model::{
     ca_build_project_id, ca_job, ca_plan, CaBuild, CaPlan, CaStatus, Span, CA_DOMAIN_ID, CA_JOBS,
     CA_REGION, CA_STAGES, CA_USER_ID, CA_USER_NAME,
@@ -484,23 +481,6 @@ pub fn job_list(ctx: &Ctx, req: &Req, project_id: &str, now: i64) -> Reply {
     Reply::json(200, &json!({"total": in_project.len(), "jobs": jobs}))
 }
 
-/// `length` bytes of `log` from `offset`, cut at char boundaries. Returns the
-/// content and the offset to ask for next. The log endpoints cut raw bytes instead
-/// ([`crate::log::read`]), as a byte-offset reader does; this is for callers that must
-/// never split a character.
-pub fn slice(log: &str, offset: usize, length: usize) -> (&str, usize) {
-    if offset >= log.len() {
-        return ("", offset);
-    }
-    let start = ceil_boundary(log, offset);
-    let mut end = floor_boundary(log, start.saturating_add(length));
-    if end <= start && length > 0 {
-        // Never hand back nothing because `length` is shorter than one char.
-        end = ceil_boundary(log, start + 1);
-    }
-    (&log[start..end], end)
-}
-
 /// `POST /v3/jobs/build` with `{"job_id": ...}` (RunJob).
 pub fn run_job(ctx: &Ctx, req: &Req, now: i64) -> Reply {
     let v: Value = match serde_json::from_slice(&req.body) {
@@ -522,21 +502,4 @@ pub fn run_job(ctx: &Ctx, req: &Req, now: i64) -> Reply {
             "daily_build_number": b.daily_build_number(),
         }),
     )
-}
-
-#[cfg(test)]
-mod tests {
-    use super::slice;
-
-    #[test]
-    fn slicing() {
-        let log = "ab中cd\n";
-        assert_eq!(slice(log, 0, 2), ("ab", 2));
-        assert_eq!(slice(log, 2, 1), ("中", 5)); // never split a char
-        assert_eq!(slice(log, 2, 0), ("", 2));
-        assert_eq!(slice(log, 2, 3), ("中", 5));
-        assert_eq!(slice(log, 3, 100), ("cd\n", log.len())); // mid-char offset moves on
-        assert_eq!(slice(log, 99, 5), ("", 99));
-        assert_eq!(slice(log, 0, usize::MAX), (log, log.len()));
-    }
 }

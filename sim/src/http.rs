@@ -253,17 +253,6 @@ pub fn floor_boundary(s: &str, mut i: usize) -> usize {
     i
 }
 
-/// Move a byte offset forward to a char boundary.
-pub fn ceil_boundary(s: &str, mut i: usize) -> usize {
-    if i >= s.len() {
-        return s.len();
-    }
-    while i < s.len() && !s.is_char_boundary(i) {
-        i += 1;
-    }
-    i
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -297,8 +286,6 @@ mod tests {
     fn boundaries() {
         let s = "a中b";
         assert_eq!(floor_boundary(s, 2), 1);
-        assert_eq!(ceil_boundary(s, 2), 4);
         assert_eq!(floor_boundary(s, 99), s.len());
-        assert_eq!(ceil_boundary(s, 99), s.len());
     }
 }
