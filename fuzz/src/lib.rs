@@ -250,7 +250,11 @@ fn stamped_lines(text: &str) {
     for raw in text.split('\n') {
         let line = buildscope_core::log::text::LogLine::huawei(raw);
         if line.stamp.is_some() {
-            assert!(raw.ends_with(line.text.as_str()), "{raw:?} -> {:?}", line.text);
+            assert!(
+                raw.ends_with(line.text.as_str()),
+                "{raw:?} -> {:?}",
+                line.text
+            );
         } else {
             assert_eq!(line.text, raw);
         }
