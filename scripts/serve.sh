@@ -11,7 +11,13 @@ AUTH_LINE=""
 if [ -n "${CODEARTS_PROXY_TOKEN:-}" ]; then
     AUTH_LINE="proxy_set_header X-Auth-Token \"$CODEARTS_PROXY_TOKEN\";"
 fi
-sed -e "s#@DIST@#$DIST#g" -e "s#@LISTEN@#$LISTEN#g" -e "s#@BUILDBOT@#$BUILDBOT#g" -e "s#@RUNDIR@#$RUNDIR#g" \
+# Precompressed brotli when Debian's module is there (setup installs it), else gzip only.
+BROTLI_SO=/usr/lib/nginx/modules/ngx_http_brotli_static_module.so
+BROTLI_MODULE=""; BROTLI_STATIC=""
+if [ -f "$BROTLI_SO" ]; then
+    BROTLI_MODULE="load_module $BROTLI_SO;"; BROTLI_STATIC="brotli_static on;"
+fi
+sed -e "s#@BROTLI_MODULE@#$BROTLI_MODULE#g" -e "s#@BROTLI_STATIC@#$BROTLI_STATIC#g" -e "s#@DIST@#$DIST#g" -e "s#@LISTEN@#$LISTEN#g" -e "s#@BUILDBOT@#$BUILDBOT#g" -e "s#@RUNDIR@#$RUNDIR#g" \
     -e "s#@CODEARTS@#$HUAWEI#g" -e "s#@SERVICESTAGE@#$HUAWEI#g" -e "s#@CODEARTS_AUTH@#$AUTH_LINE#g" \
     "$ROOT/deploy/nginx.conf.template" > "$RUNDIR/nginx.conf"
 NGINX=$(command -v nginx || echo /usr/sbin/nginx)

@@ -40,6 +40,14 @@ async function measure(browser, url, { firstNeedle, lastNeedle, apiMatch }) {
   await page.waitForFunction(() => window.__watch);
   const first = await page.evaluate((n) => window.__watch(n, 'first'), firstNeedle);
   await nav;
+  // What the first load moved over the wire for the app itself (page, code, styles; not the
+  // API answers): compressed bodies as received, so precompressed brotli shows.
+  const wire = await page.evaluate((api) => {
+    const re = new RegExp(api);
+    return [...performance.getEntriesByType('navigation'), ...performance.getEntriesByType('resource')]
+      .filter((e) => !re.test(e.name) && !/\/api\/|\/ws$/.test(e.name))
+      .reduce((sum, e) => sum + (e.encodedBodySize || 0), 0);
+  }, apiMatch.source);
   await page.waitForTimeout(1000);
   // 2. Jump to the last line (the scrollbar thumb to the bottom) → painted.
   const jump = await page.evaluate(async ({ needle, scroller }) => {
@@ -83,7 +91,7 @@ async function measure(browser, url, { firstNeedle, lastNeedle, apiMatch }) {
   const wasm = await page.evaluate(() => window.__wasmMemory?.buffer?.byteLength ?? 0);
   const domMax = await page.evaluate(() => window.__bench.domMax);
   await context.close();
-  return { first, jump, p95: p95(frames), frames: frames.length, heap, wasm, memory: heap + wasm, domMax, ...net };
+  return { first, jump, wire, p95: p95(frames), frames: frames.length, heap, wasm, memory: heap + wasm, domMax, ...net };
 }
 
 /** A fresh master for every run: Buildbot 4.3's web server can wedge after clients hang up
@@ -158,6 +166,7 @@ ratioRow('navigation → first log line painted', bs.first, bb.first, ms);
 ratioRow('jump to the last line → painted', bs.jump, bb.jump, ms);
 ratioRow('JS heap + WASM memory after top → bottom', bs.memory, bb.memory, MB);
 ratioRow('bundle size (gzip -9)', bsBundle, bbBundle, KB);
+rows.push(['app bytes on the wire, first load (as served)', KB(bs.wire), KB(bb.wire), `${(bs.wire / bb.wire).toFixed(2)}×`, '', '']);
 rows.push(['p95 frame work, continuous scrolling', `${bs.p95.toFixed(1)} ms`, `${bb.p95.toFixed(1)} ms`, '', '≤ 10 ms', bs.p95 <= 10 ? 'met' : 'NOT met']);
 rows.push(['DOM nodes (max at any time)', `${bs.domMax}`, `${bb.domMax}`, '', '≤ 1,400', bs.domMax <= 1400 ? 'met' : 'NOT met']);
 rows.push(['log requests / bytes (whole run)', `${bs.requests} / ${KB(bs.bytes)}`, `${bb.requests} / ${KB(bb.bytes)}`, '', '', '']);
