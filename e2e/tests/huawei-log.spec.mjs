@@ -1,7 +1,7 @@
 // Huawei build logs (CodeArts Build, ServiceStage) in the same log viewer as Buildbot's, read
 // by byte offset from the simulator (sim/README.md: "Log offsets and chunks", the seeded ids).
 import { test, expect } from '@playwright/test';
-import { CODEARTS_JOBS, SS_JOBS, enterToken, ssBuildId } from './sim.mjs';
+import { CODEARTS_JOBS, SS_JOBS, enterToken, ssBuildId, startServiceStageBuild } from './sim.mjs';
 import { guardPage } from './helpers.mjs';
 
 const recordId = (job, build) => `5eed000${job}-0000-4000-8000-${build.toString(16).padStart(12, '0')}`;
@@ -101,7 +101,7 @@ test('a failed build opened from its failed stage shows its first error', async 
   await expect(selected).toHaveCount(1);
   await expect(selected).toHaveAttribute('data-line', '37');
   await expect(selected).toHaveClass(/log-row--error/);
-  await expect(selected.locator('.lt')).toContainText('ERROR');
+  await expect(selected.locator('.lt')).toContainText('Failures: 1, Errors: 0, Skipped: 0 <<< FAILURE!');
   await expect(selected).toBeInViewport();
   await guard.check();
 });
@@ -137,5 +137,30 @@ test('a running CodeArts log follows new lines at the bottom', async ({ page }) 
   const atBottom = () => page.locator('.log-scroll').evaluate((el) => el.scrollHeight - el.scrollTop - el.clientHeight < 40);
   await expect.poll(atBottom).toBe(true);
   await expect(page.locator('button.follow')).toHaveAttribute('aria-pressed', 'true');
+  await guard.check();
+});
+
+test('a running log does not poll while the tab is hidden, and catches up when shown', async ({ page }) => {
+  test.setTimeout(90_000);
+  const guard = guardPage(page, { allowHttpErrors: true });
+  // The page's own visibility, under the test's control.
+  await page.addInitScript(() => {
+    Object.defineProperty(document, 'hidden', { configurable: true, get: () => !!window.__hidden });
+  });
+  const build = await startServiceStageBuild(SS_JOBS.success[0]);
+  const sent = logRequests(page);
+  await page.goto(`/s/servicestage/builds/${build}/log`);
+  await enterToken(page);
+  await expect(row(page, 0).locator('.lt')).not.toBeEmpty();
+  // Caught up with what is written: from here on only polls ask for more.
+  await expect(page.locator('.log-status')).not.toContainText('≥', { timeout: 20_000 });
+  await page.evaluate(() => { window.__hidden = true; });
+  const hiddenAt = sent.length;
+  await page.waitForTimeout(6_000);
+  // At most the read that was already on its way.
+  expect(sent.length - hiddenAt).toBeLessThanOrEqual(1);
+  await page.evaluate(() => { window.__hidden = false; });
+  await expect.poll(() => sent.length, { timeout: 10_000 }).toBeGreaterThan(hiddenAt + 1);
+  await expect(page.locator('.log-row', { hasText: 'build finished: Successful' })).toBeVisible({ timeout: 60_000 });
   await guard.check();
 });
