@@ -4,8 +4,8 @@ use crate::api;
 use crate::components::{Loading, TokenPrompt, TopBar};
 use crate::hooks::provide_clock;
 use crate::pages::{
-    BuildPage, BuilderPage, ComparePage, Home, JobComparePage, JobPage, LogPage, NotFound,
-    SourcePage,
+    BuildPage, BuilderPage, ComparePage, Home, HuaweiLogPage, JobComparePage, JobPage, LogPage,
+    NotFound, SourcePage,
 };
 use buildscope_core::config::Config;
 use leptos::prelude::*;
@@ -62,6 +62,7 @@ fn Configured(config: Config) -> impl IntoView {
                 <Route path=path!("/s/:source/jobs/:job/compare/:a/:b") view=JobComparePage/>
                 <Route path=path!("/s/:source/builds/:buildid") view=BuildPage/>
                 <Route path=path!("/s/:source/builds/:buildid/steps/:step/logs/:slug") view=LogPage/>
+                <Route path=path!("/s/:source/builds/:buildid/log") view=HuaweiLogPage/>
             </Routes>
         </main>
     }

@@ -7,6 +7,7 @@ use buildscope_core::codearts::{self, BuildRecord, History, JobList, RecordInfo,
 use buildscope_core::config::Source;
 use buildscope_core::error::{ApiError, ErrorKind};
 use buildscope_core::huawei;
+use buildscope_core::log::engine::bytes::{ByteAnswer, ByteRequest};
 use buildscope_core::servicestage::{self, BuildList, Phase};
 
 /// Query values are percent-encoded so ids from the server cannot change the request.
@@ -115,6 +116,28 @@ impl CodeArtsClient {
         let stages = self.full_stages(&record_id, false).await?;
         Ok((info, stages))
     }
+
+    /// One read of a byte-paged log (the log engine's request; its path is relative to the
+    /// API base).
+    pub async fn log_read(&self, request: &ByteRequest) -> Result<ByteAnswer, ApiError> {
+        read_bytes(&self.endpoint, &self.url(&request.path), request).await
+    }
+
+    /// DownloadBuildLog: the whole log written so far, as a file. A plain link, so it works
+    /// where the browser itself may reach the API (the same-origin proxy, `"auth": "proxy"`).
+    pub fn download_url(&self, record_id: &str) -> String {
+        self.url(&codearts::download_log(record_id, codearts::LogLevel::Info))
+    }
+}
+
+/// GETs `url` for `request` and decodes the answer, so a failure names the source, the
+/// HTTP status and the server's code like every other call.
+async fn read_bytes(
+    endpoint: &Endpoint,
+    url: &str,
+    request: &ByteRequest,
+) -> Result<ByteAnswer, ApiError> {
+    endpoint.get(url, |body| request.answer(body)).await
 }
 
 #[derive(Clone)]
@@ -156,5 +179,11 @@ impl ServiceStageClient {
     pub async fn phases(&self, build_id: &str) -> Result<Vec<Phase>, ApiError> {
         let url = self.url(&format!("builds/{}/phases", q(build_id)));
         self.endpoint.get(&url, servicestage::decode_phases).await
+    }
+
+    /// One read of a build's log (the log engine's request; its path is relative to
+    /// `assembling/v1/`).
+    pub async fn log_read(&self, request: &ByteRequest) -> Result<ByteAnswer, ApiError> {
+        read_bytes(&self.endpoint, &self.url(&request.path), request).await
     }
 }

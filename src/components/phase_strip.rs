@@ -5,7 +5,12 @@ use leptos::prelude::*;
 /// ServiceStage's six build phases in order, each with its own state; the state word is the
 /// badge's system label so all nine states stay distinct.
 #[component]
-pub fn PhaseStrip(phases: Vec<Phase>) -> impl IntoView {
+pub fn PhaseStrip(
+    phases: Vec<Phase>,
+    /// The build's log, linked from each phase (ServiceStage logs a build, not a phase).
+    #[prop(optional, into)]
+    log_href: Option<String>,
+) -> impl IntoView {
     view! {
         <ol class="phases" aria-label="Build phases">
             {phases
@@ -17,6 +22,9 @@ pub fn PhaseStrip(phases: Vec<Phase>) -> impl IntoView {
                             <span class="phase__name">{p.name.clone()}</span>
                             <StatusBadge status=p.status.clone() system_label=system_label(&p.state)/>
                             <span class="phase__state muted">{p.state.clone()}</span>
+                            {log_href.clone().map(|h| view! {
+                                <a class="phase__log" href=h aria-label=format!("Build log, from phase {}", p.name)>"Log"</a>
+                            })}
                         </li>
                     }
                 })

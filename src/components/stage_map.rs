@@ -28,6 +28,10 @@ pub fn StageMap(
     stages: Vec<Stage>,
     #[prop(optional_no_strip)] build_start: Option<f64>,
     #[prop(optional_no_strip)] build_end: Option<f64>,
+    /// Where logs live: `log_href(None)` the whole build's (linked from each stage: the API
+    /// pages logs by build or by step, not by stage), `log_href(Some(step id))` a step's.
+    #[prop(optional_no_strip)]
+    log_href: Option<Callback<Option<String>, String>>,
 ) -> impl IntoView {
     let now = use_clock();
     let spans: Vec<(Option<f64>, Option<f64>)> = stages
@@ -45,7 +49,7 @@ pub fn StageMap(
     let rows = stages
         .into_iter()
         .enumerate()
-        .map(|(i, s)| stage_row(s, i, axis, critical))
+        .map(|(i, s)| stage_row(s, i, axis, critical, log_href))
         .collect_view();
     view! {
         <div class="stage-map">
@@ -93,6 +97,7 @@ fn stage_row(
     index: usize,
     axis: Memo<Option<Axis>>,
     critical: Memo<Vec<usize>>,
+    log_href: Option<Callback<Option<String>, String>>,
 ) -> impl IntoView {
     let label = system_label(s.status_text.as_deref(), s.status_code);
     let key = s.status.key();
@@ -117,12 +122,13 @@ fn stage_row(
                 </span>
                 <span class="stage__start"><Timestamp epoch=s.start_time/></span>
                 <span class="stage__duration num"><LiveDuration start=s.start_time end=s.finish_time/></span>
+                {log_link(log_href, None, &s)}
             </div>
             {(!steps.is_empty()).then(|| {
                 let n = steps.len();
                 view! {
                     <ol class="stage__steps" aria-label=format!("{n} step{} of {}", if n == 1 { "" } else { "s" }, shown_name(&s))>
-                        {steps.into_iter().map(|st| step_row(st, axis)).collect_view()}
+                        {steps.into_iter().map(|st| step_row(st, axis, log_href)).collect_view()}
                     </ol>
                 }
             })}
@@ -132,7 +138,14 @@ fn stage_row(
 
 /// A cascaded step: nested under its stage, on the same axis, without the stage's sequence
 /// number (the API gives steps sequence 0).
-fn step_row(s: Stage, axis: Memo<Option<Axis>>) -> impl IntoView {
+fn step_row(
+    s: Stage,
+    axis: Memo<Option<Axis>>,
+    log_href: Option<Callback<Option<String>, String>>,
+) -> impl IntoView {
+    // A step without an id cannot be asked for its own log.
+    let step = Some(s.id.clone()).filter(|id| !id.is_empty());
+    let link = log_href.filter(|_| step.is_some());
     let label = system_label(s.status_text.as_deref(), s.status_code);
     let key = s.status.key();
     view! {
@@ -142,6 +155,23 @@ fn step_row(s: Stage, axis: Memo<Option<Axis>>) -> impl IntoView {
             <span class="stage-step__name">{shown_name(&s)}</span>
             {track(&s, axis)}
             <span class="stage__duration num"><LiveDuration start=s.start_time end=s.finish_time/></span>
+            {log_link(link, step, &s)}
         </li>
     }
+}
+
+/// The "Log" link of a stage (the whole build's log) or a step (its own).
+fn log_link(
+    log_href: Option<Callback<Option<String>, String>>,
+    step: Option<String>,
+    s: &Stage,
+) -> Option<impl IntoView> {
+    let whose = if step.is_some() {
+        format!("Log of step {}", shown_name(s))
+    } else {
+        format!("Build log, from stage {}", shown_name(s))
+    };
+    log_href.map(|h| {
+        view! { <a class="stage__log" href=h.run(step) aria-label=whose>"Log"</a> }
+    })
 }

@@ -7,8 +7,10 @@
 
 use crate::log::session::{Cached, LogSession};
 use buildscope_core::ansi::{self, Color, Span, Style};
+use buildscope_core::log::engine::bytes::{Extent, LineNo};
 use buildscope_core::log::rows::VisibleRows;
 use buildscope_core::log::search::{pieces, Matcher, Query};
+use buildscope_core::log::text::parse_line_anchor;
 use buildscope_core::log::text::Stream;
 use buildscope_core::log::viewer::{
     line_ranges, parse_goto, visible_rows, Event, Facts, Frame, Open, Output, ViewerState,
@@ -111,20 +113,54 @@ struct RowText {
     header: Option<String>,
 }
 
+/// What the gutter shows for line `n`: its 1-based number, or for a line whose number is not
+/// known yet (a byte-paged log's tail) its place from the end, `−1` being the last line read.
+fn gutter(no: Option<LineNo>, n: u64) -> String {
+    match no {
+        Some(LineNo::FromEnd(k)) => format!("−{k}"),
+        Some(LineNo::Exact(n)) => (n + 1).to_string(),
+        None => (n + 1).to_string(),
+    }
+}
+
+/// The status line's count: exact, or while a byte-paged log is still being read towards its
+/// end, a lower bound and how far the reading got.
+fn line_count(total: u64, extent: Option<Extent>) -> String {
+    match extent.filter(|e| e.discovering) {
+        Some(e) => {
+            let of = e
+                .bytes_total
+                .map(|t| format!(" of {}", human_bytes(t)))
+                .unwrap_or_default();
+            format!(
+                "≥ {} lines · reading {}{of}",
+                group_digits(e.known_lines()),
+                human_bytes(e.bytes_counted)
+            )
+        }
+        None => format!("{} lines", group_digits(total)),
+    }
+}
+
 /// The viewer. `complete` says whether the log can still grow (follow mode); `selected` is
 /// the `#L` range the page opened with; `open_at_error` opens at the first error instead.
+/// Raw and Download links are left out where the source has none.
 #[component]
 pub fn LogViewer(
     session: LogSession,
     #[prop(into)] complete: Signal<bool>,
     selected: Option<(u64, u64)>,
     open_at_error: bool,
-    raw_url: String,
-    download_url: String,
+    #[prop(optional_no_strip, into)] raw_url: Option<String>,
+    #[prop(optional_no_strip, into)] download_url: Option<String>,
 ) -> impl IntoView {
     let sig = session.sig;
     let session = StoredValue::new_local(session);
     on_cleanup(move || session.with_value(|s| s.close()));
+    // Permalinks name numbered lines only: a line read at the end before the lines ahead of
+    // it were counted has no number yet (see `ByteLines::line_no`).
+    let numbered =
+        move |line: u64| session.with_value(|s| matches!(s.line_no(line), Some(LineNo::Exact(_))));
 
     let (initial, opening) = ViewerState::new(
         Open {
@@ -194,7 +230,10 @@ pub fn LogViewer(
     let run = move |outputs: Vec<Output>| {
         for o in outputs {
             match o {
-                Output::SetHash(h) => set_hash(&h),
+                Output::SetHash(h) => match parse_line_anchor(&h) {
+                    Some((a, b)) if !(numbered(a) && numbered(b)) => set_hash(""),
+                    _ => set_hash(&h),
+                },
                 Output::WantIndex => session.with_value(|s| s.want_index()),
             }
         }
@@ -209,6 +248,25 @@ pub fn LogViewer(
         run(out);
     };
     run(opening);
+    // A byte-paged log counting lines before a tail it read early: what pointed at the tail
+    // moves down with it.
+    session.with_value(|s| {
+        s.on_shift(move |sh| {
+            send(Event::LinesInserted {
+                at: sh.at,
+                count: sh.by,
+            })
+        })
+    });
+    // To the end: a byte-paged log reads its last chunk first where its API can, rather than
+    // counting every line before it (a running log opening, End, Bottom, Follow).
+    let to_bottom = move || {
+        session.with_value(|s| s.want_tail());
+        send(Event::Bottom);
+    };
+    if frame.with_untracked(|f| f.following) {
+        session.with_value(|s| s.want_tail());
+    }
 
     let scroller = NodeRef::<Div>::new();
     let spacer = NodeRef::<Div>::new();
@@ -308,6 +366,13 @@ pub fn LogViewer(
         goto_open.set(false);
     };
 
+    let toggle_follow = move || {
+        if !following.get_untracked() {
+            session.with_value(|s| s.want_tail());
+        }
+        send(Event::ToggleFollow);
+    };
+
     // Keyboard shortcuts (not while typing in a field, except the ones fields handle).
     let keys = window_event_listener(ev::keydown, move |e: web_sys::KeyboardEvent| {
         let key = e.key();
@@ -329,8 +394,8 @@ pub fn LogViewer(
         }
         match key.as_str() {
             "g" | "Home" => send(Event::Top),
-            "G" | "End" => send(Event::Bottom),
-            "f" => send(Event::ToggleFollow),
+            "G" | "End" => to_bottom(),
+            "f" => toggle_follow(),
             "n" => send(Event::NextError),
             "N" => send(Event::PrevError),
             "w" => toggle_wrap(),
@@ -436,6 +501,10 @@ pub fn LogViewer(
     });
     let translate = move || format!("translateY({}px)", -frame.with(|f| f.rendered_offset_px()));
 
+    let numbered_now = move |line: u64| {
+        sig.extent.track();
+        numbered(line)
+    };
     let render_row = move |key: RowKey| {
         let line = key.line;
         let text = key.text.and_then(|_| {
@@ -515,9 +584,14 @@ pub fn LogViewer(
                 // On press, not click: a click whose press and release land on different
                 // elements is never delivered. Default prevented: shift does not extend a
                 // text selection.
-                <span class="ln" data-ln=(line + 1).to_string() aria-hidden="true"
+                <span class="ln" aria-hidden="true"
+                    class:ln--unnumbered=move || !numbered_now(line)
+                    data-ln=move || {
+                        sig.extent.track();
+                        session.with_value(|s| gutter(s.line_no(line), line))
+                    }
                     on:mousedown=move |e: web_sys::MouseEvent| {
-                        if e.button() == 0 {
+                        if e.button() == 0 && numbered(line) {
                             e.prevent_default();
                             send(Event::ClickLine { line, shift: e.shift_key() });
                         }
@@ -567,8 +641,8 @@ pub fn LogViewer(
     let stats = move || {
         let (n, bytes) = sig.requests.get();
         format!(
-            "{} lines · {} request{} · {}",
-            group_digits(sig.total.get()),
+            "{} · {} request{} · {}",
+            line_count(sig.total.get(), sig.extent.get()),
             n,
             if n == 1 { "" } else { "s" },
             human_bytes(bytes)
@@ -612,10 +686,10 @@ pub fn LogViewer(
                     <button type="button" aria-pressed=move || wrap.get().to_string() on:click=move |_| toggle_wrap() title="Wrap long lines (w)">"Wrap"</button>
                     <button type="button" class="follow" aria-pressed=move || following.get().to_string()
                         disabled=move || complete.get()
-                        on:click=move |_| send(Event::ToggleFollow)
+                        on:click=move |_| toggle_follow()
                         title="Follow new lines (f)">"Follow"</button>
                     <button type="button" on:click=move |_| send(Event::Top) title="Top (g / Home)">"Top"</button>
-                    <button type="button" on:click=move |_| send(Event::Bottom) title="Bottom (G / End)">"Bottom"</button>
+                    <button type="button" on:click=move |_| to_bottom() title="Bottom (G / End)">"Bottom"</button>
                     {move || if goto_open.get() {
                         view! {
                             <input node_ref=goto_input class="goto" type="text" inputmode="numeric" aria-label="Go to line" placeholder="line"
@@ -630,8 +704,8 @@ pub fn LogViewer(
                     }}
                     <button type="button" on:click=move |_| { palette.update(|p| *p = p.next()); set_pref("palette", palette.get_untracked().key()); }
                         title="Log colours: auto, dark, light">{move || format!("Theme: {}", palette.get().key())}</button>
-                    <a class="button" href=raw_url target="_blank" rel="noopener noreferrer">"Raw"</a>
-                    <a class="button" href=download_url download="">"Download"</a>
+                    {raw_url.map(|href| view! { <a class="button" href=href target="_blank" rel="noopener noreferrer">"Raw"</a> })}
+                    {download_url.map(|href| view! { <a class="button" href=href download="">"Download"</a> })}
                 </div>
             </div>
             {move || sig.error.get().map(|error| view! {

@@ -5,7 +5,7 @@ use crate::api::huawei::CodeArtsClient;
 use crate::components::{
     CompareSide, CompareView, EmptyState, LiveDuration, Revision, StageMap, StatusBadge, Timestamp,
 };
-use crate::hooks::{set_title, use_polled, use_polled_fresh, WhenIdle};
+use crate::hooks::{set_title, use_polled, use_polled_fresh, Polled, WhenIdle};
 use buildscope_core::codearts::{system_label, BuildRecord, History, JobList, RecordInfo, Stage};
 use buildscope_core::compare::{compare, stages};
 use buildscope_core::config::Source;
@@ -207,27 +207,42 @@ pub fn CodeArtsJob(
 /// The stage map is the point of the page; the record header is extra, so a record the
 /// server cannot describe (some records only answer full-stages) still shows its stages.
 #[derive(Clone, Debug, PartialEq)]
-struct CodeArtsBuildData {
-    record: Result<BuildRecord, ApiError>,
-    stages: Vec<Stage>,
+pub(super) struct CodeArtsBuildData {
+    pub record: Result<BuildRecord, ApiError>,
+    pub stages: Vec<Stage>,
 }
 
 impl CodeArtsBuildData {
-    fn status(&self) -> Status {
+    pub fn status(&self) -> Status {
         match &self.record {
             Ok(r) => r.status.clone(),
             Err(_) => Status::overall(self.stages.iter().map(|s| s.status.clone())),
         }
     }
+
+    /// The build's name and number as headings show them ("app-build", " #4").
+    pub fn name_and_number(&self) -> (String, String) {
+        match &self.record {
+            Ok(r) => (
+                r.display_name
+                    .clone()
+                    .unwrap_or_else(|| "CodeArts build".into()),
+                r.build_no.map(|n| format!(" #{n}")).unwrap_or_default(),
+            ),
+            Err(_) => ("CodeArts build".to_string(), String::new()),
+        }
+    }
 }
 
-#[component]
-pub fn CodeArtsBuild(source: Source, record_id: String, job: Option<String>) -> impl IntoView {
-    let client = CodeArtsClient::new(&source);
-    let id = record_id.clone();
-    let polled = use_polled_fresh(
+/// A build record and its stages with their steps, polled while anything runs (the build
+/// page, and the log page's header).
+pub(super) fn use_codearts_build(
+    client: CodeArtsClient,
+    record_id: String,
+) -> Polled<CodeArtsBuildData> {
+    use_polled_fresh(
         move || {
-            let (c, id) = (client.clone(), id.clone());
+            let (c, id) = (client.clone(), record_id.clone());
             async move {
                 let (record, stages) =
                     futures::join!(c.build_record(&id), c.full_stages(&id, true));
@@ -246,28 +261,58 @@ pub fn CodeArtsBuild(source: Source, record_id: String, job: Option<String>) -> 
                 Progress::of(&d.status(), d.stages.iter().map(|s| &s.status), 0)
             })
         },
-    );
+    )
+}
+
+/// Where a CodeArts build's log lives in the app: the whole build's (`step: None`) or one
+/// step's. The log APIs take the job and build number, so the link carries them.
+pub(super) fn codearts_log_href(
+    source_id: &str,
+    record_id: &str,
+    job: &str,
+    no: i64,
+    step: Option<String>,
+) -> String {
+    Route::BuildLog {
+        source: source_id.to_string(),
+        build: record_id.to_string(),
+        job: Some(job.to_string()),
+        no: Some(no),
+        step,
+        lines: None,
+    }
+    .href()
+}
+
+#[component]
+pub fn CodeArtsBuild(source: Source, record_id: String, job: Option<String>) -> impl IntoView {
+    let client = CodeArtsClient::new(&source);
+    let polled = use_codearts_build(client, record_id.clone());
     Effect::new(move |_| {
         if let Some(d) = polled.data.get() {
-            let (name, no) = match &d.record {
-                Ok(r) => (
-                    r.display_name
-                        .clone()
-                        .unwrap_or_else(|| "CodeArts build".into()),
-                    r.build_no.map(|n| format!(" #{n}")).unwrap_or_default(),
-                ),
-                Err(_) => ("CodeArts build".to_string(), String::new()),
-            };
+            let (name, no) = d.name_and_number();
             set_title(&format!("{name}{no} — {} · buildscope", d.status()));
         }
     });
     let sid = source.id.clone();
     let job_for_link = job.clone();
+    let record_for_link = record_id.clone();
     let render = move |d: CodeArtsBuildData| {
         let status = d.status();
         let (build_start, build_end) = match &d.record {
             Ok(r) => (r.start_time.or(r.queued_time), r.finish_time),
             Err(_) => (None, None),
+        };
+        // The log APIs need the job and the build number: links only where both are known.
+        let build_no = d.record.as_ref().ok().and_then(|r| r.build_no);
+        let log_href = match (&job_for_link, build_no) {
+            (Some(job), Some(no)) => {
+                let (sid, job, rid) = (sid.clone(), job.clone(), record_for_link.clone());
+                Some(Callback::new(move |step: Option<String>| {
+                    codearts_log_href(&sid, &rid, &job, no, step)
+                }))
+            }
+            _ => None,
         };
         let header = match d.record {
             Ok(r) => {
@@ -279,7 +324,10 @@ pub fn CodeArtsBuild(source: Source, record_id: String, job: Option<String>) -> 
                     )),
                     _ => None,
                 };
-                record_header(r, link).into_any()
+                let log = log_href.map(|h| {
+                    view! { <A href=h.run(None) attr:class="button build-log-link">"Log"</A> }
+                });
+                record_header(r, (link, log)).into_any()
             }
             Err(e) => view! {
                 <header class="build-head" data-status=status.key()>
@@ -296,7 +344,7 @@ pub fn CodeArtsBuild(source: Source, record_id: String, job: Option<String>) -> 
             {if d.stages.is_empty() {
                 view! { <EmptyState title="No stages yet" hint="Stages appear once the build is scheduled."/> }.into_any()
             } else {
-                view! { <StageMap stages=d.stages build_start build_end/> }.into_any()
+                view! { <StageMap stages=d.stages build_start build_end log_href/> }.into_any()
             }}
         }
     };
@@ -334,7 +382,7 @@ fn compare_href(source_id: &str, job: &str, a: i64, b: i64) -> String {
     .href()
 }
 
-fn record_header(r: BuildRecord, compare: Option<impl IntoView>) -> impl IntoView {
+fn record_header(r: BuildRecord, actions: impl IntoView) -> impl IntoView {
     let label = system_label(r.status_text.as_deref(), r.status_code);
     let duration = r.duration_secs.map(|s| format_duration(s.round() as i64));
     let pending = r
@@ -347,7 +395,7 @@ fn record_header(r: BuildRecord, compare: Option<impl IntoView>) -> impl IntoVie
                 " " <span class="build-head__number">{r.build_no.map(|n| format!("#{n}")).unwrap_or_default()}</span>
             </h1>
             <StatusBadge status=r.status.clone() system_label=label/>
-            {compare}
+            {actions}
         </header>
         <dl class="facts">
             {fact("Repository", r.repository.clone())}

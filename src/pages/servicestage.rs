@@ -5,7 +5,7 @@ use crate::api::huawei::ServiceStageClient;
 use crate::components::{
     CompareSide, CompareView, EmptyState, LiveDuration, PhaseStrip, StatusBadge, Timestamp,
 };
-use crate::hooks::{set_title, use_polled, use_polled_fresh, WhenIdle};
+use crate::hooks::{set_title, use_polled, use_polled_fresh, Polled, WhenIdle};
 use buildscope_core::compare::{compare, phases};
 use buildscope_core::config::Source;
 use buildscope_core::error::ApiError;
@@ -130,13 +130,13 @@ pub fn ServiceStageJob(source: Source, job_id: String, job_name: String) -> impl
 /// The phase strip is the point of the page; the build detail header is extra, so a build
 /// whose detail the server cannot give still shows its phases.
 #[derive(Clone, Debug, PartialEq)]
-struct ServiceStageBuildData {
-    build: Result<Build, ApiError>,
-    phases: Vec<Phase>,
+pub(super) struct ServiceStageBuildData {
+    pub build: Result<Build, ApiError>,
+    pub phases: Vec<Phase>,
 }
 
 impl ServiceStageBuildData {
-    fn status(&self) -> Status {
+    pub fn status(&self) -> Status {
         match &self.build {
             Ok(b) => b.status.clone(),
             Err(_) => Status::overall(self.phases.iter().map(|p| p.status.clone())),
@@ -144,13 +144,15 @@ impl ServiceStageBuildData {
     }
 }
 
-#[component]
-pub fn ServiceStageBuild(source: Source, build_id: String) -> impl IntoView {
-    let client = ServiceStageClient::new(&source);
-    let id = build_id.clone();
-    let polled = use_polled_fresh(
+/// A build and its phases, polled while anything runs (the build page, and the log page's
+/// header).
+pub(super) fn use_servicestage_build(
+    client: ServiceStageClient,
+    build_id: String,
+) -> Polled<ServiceStageBuildData> {
+    use_polled_fresh(
         move || {
-            let (c, id) = (client.clone(), id.clone());
+            let (c, id) = (client.clone(), build_id.clone());
             async move {
                 let (build, phases) = futures::join!(c.build(&id), c.phases(&id));
                 Ok(ServiceStageBuildData {
@@ -168,7 +170,26 @@ pub fn ServiceStageBuild(source: Source, build_id: String) -> impl IntoView {
                 Progress::of(&d.status(), d.phases.iter().map(|p| &p.status), 0)
             })
         },
-    );
+    )
+}
+
+/// Where a ServiceStage build's log lives in the app (one log for the whole build).
+pub(super) fn servicestage_log_href(source_id: &str, build_id: &str) -> String {
+    Route::BuildLog {
+        source: source_id.to_string(),
+        build: build_id.to_string(),
+        job: None,
+        no: None,
+        step: None,
+        lines: None,
+    }
+    .href()
+}
+
+#[component]
+pub fn ServiceStageBuild(source: Source, build_id: String) -> impl IntoView {
+    let client = ServiceStageClient::new(&source);
+    let polled = use_servicestage_build(client, build_id.clone());
     // The previous build is the next one in the job's list, which is read once the build names
     // its job (and again only if that changes, not on every poll).
     let job_key = Memo::new(move |_| {
@@ -223,10 +244,12 @@ pub fn ServiceStageBuild(source: Source, build_id: String) -> impl IntoView {
             set_title(&format!("{name} — {} · buildscope", d.status()));
         }
     });
+    let log_href = servicestage_log_href(&source.id, &build_id);
     let render = move |d: ServiceStageBuildData| {
         let status = d.status();
+        let log = view! { <A href=log_href.clone() attr:class="button build-log-link">"Log"</A> };
         let header = match d.build {
-            Ok(b) => build_header(b, previous.clone()).into_any(),
+            Ok(b) => build_header(b, (previous.clone(), log)).into_any(),
             Err(e) => view! {
                 <header class="build-head" data-status=status.key()>
                     <h1><span class="build-head__builder">"ServiceStage build"</span></h1>
@@ -239,7 +262,8 @@ pub fn ServiceStageBuild(source: Source, build_id: String) -> impl IntoView {
         view! {
             {header}
             <h2>"Phases"</h2>
-            <PhaseStrip phases=d.phases/>
+            // The API has one log for the whole build: every phase links to it.
+            <PhaseStrip phases=d.phases log_href=log_href.clone()/>
         }
     };
     view! {

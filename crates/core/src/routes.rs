@@ -73,6 +73,19 @@ pub enum Route {
         slug: String,
         lines: Option<(u64, u64)>,
     },
+    /// `/s/:source/builds/:build/log`: a Huawei build's log, with the 0-based lines
+    /// `#L<a>-L<b>` selects. CodeArts: `build` is the record, `?job=&no=` its job and build
+    /// number (what the log APIs take, so opening the log costs no round trip for them),
+    /// `?step=` one step's log (a step id from full-stages). ServiceStage: `build` is the
+    /// build id, and nothing else is needed.
+    BuildLog {
+        source: String,
+        build: String,
+        job: Option<String>,
+        no: Option<i64>,
+        step: Option<String>,
+        lines: Option<(u64, u64)>,
+    },
 }
 
 impl Route {
@@ -213,6 +226,14 @@ impl Route {
                 slug: slug.clone(),
                 lines: None,
             },
+            (["s", _, "builds", _, "log"], [_, source, _, build, _]) => Route::BuildLog {
+                source: source.clone(),
+                build: build.clone(),
+                job: q.get("job"),
+                no: q.get("no").and_then(|n| n.parse().ok()),
+                step: q.get("step"),
+                lines: None,
+            },
             _ => return None,
         };
         Some(route)
@@ -227,7 +248,9 @@ impl Route {
         let mut route = Route::parse(path, query)?;
         match &mut route {
             Route::Build { step, .. } => *step = parse_step_anchor(fragment),
-            Route::StepLog { lines, .. } => *lines = parse_line_anchor(fragment),
+            Route::StepLog { lines, .. } | Route::BuildLog { lines, .. } => {
+                *lines = parse_line_anchor(fragment)
+            }
             _ => {}
         }
         Some(route)
@@ -311,6 +334,20 @@ impl Route {
                     "logs",
                     slug,
                 ])
+            },
+            Route::BuildLog {
+                source,
+                build,
+                job,
+                no,
+                step,
+                lines,
+            } => Parts {
+                fragment: lines.map(|(a, b)| line_anchor(a, b)).unwrap_or_default(),
+                ..Parts::new(&["s", source, "builds", build, "log"])
+                    .query("job", job.clone())
+                    .query("no", no.map(|n| n.to_string()))
+                    .query("step", step.clone())
             },
         }
     }

@@ -92,6 +92,22 @@ fn every_route(id: &str) -> Vec<Route> {
             slug: s(),
             lines: Some((0, 0)),
         },
+        Route::BuildLog {
+            source: s(),
+            build: s(),
+            job: o(),
+            no: Some(7),
+            step: o(),
+            lines: Some((3, 9)),
+        },
+        Route::BuildLog {
+            source: s(),
+            build: s(),
+            job: None,
+            no: None,
+            step: None,
+            lines: None,
+        },
     ]
 }
 
@@ -112,7 +128,7 @@ fn hostile_ids_read_back_and_never_change_the_shape_of_the_address() {
             for pair in query.split('&').filter(|p| !p.is_empty()) {
                 let (k, _) = pair.split_once('=').expect(pair);
                 assert!(
-                    ["status", "q", "page", "per_page", "name", "job"].contains(&k),
+                    ["status", "q", "page", "per_page", "name", "job", "no", "step"].contains(&k),
                     "{href}"
                 );
             }
@@ -191,6 +207,30 @@ fn ordinary_ids_keep_the_addresses_the_app_always_had() {
         .href(),
         "/s/local/builds/42/steps/3/logs/stdio#L3-L6"
     );
+    assert_eq!(
+        Route::BuildLog {
+            source: "codearts".into(),
+            build: "5eed0002-0000-4000-8000-000000000002".into(),
+            job: Some("a1b2".into()),
+            no: Some(2),
+            step: Some("s-1".into()),
+            lines: Some((37, 37))
+        }
+        .href(),
+        "/s/codearts/builds/5eed0002-0000-4000-8000-000000000002/log?job=a1b2&no=2&step=s-1#L38"
+    );
+    assert_eq!(
+        Route::BuildLog {
+            source: "servicestage".into(),
+            build: "b1".into(),
+            job: None,
+            no: None,
+            step: None,
+            lines: None
+        }
+        .href(),
+        "/s/servicestage/builds/b1/log"
+    );
 }
 
 #[test]
@@ -235,6 +275,17 @@ fn parsing_reads_the_query_leniently() {
         })
     );
     assert_eq!(Route::parse("", ""), Some(Route::Home));
+    assert_eq!(
+        Route::parse("/s/c/builds/r/log", "no=x&job=j"),
+        Some(Route::BuildLog {
+            source: "c".into(),
+            build: "r".into(),
+            job: Some("j".into()),
+            no: None,
+            step: None,
+            lines: None,
+        })
+    );
 }
 
 #[test]
@@ -249,6 +300,7 @@ fn addresses_outside_the_app_or_with_bad_numbers_parse_to_nothing() {
         "/s/local/builders/b/compare/1/x",
         "/s/local/jobs/j/compare/1",
         "/s/local/builds/1/extra",
+        "/s/local/builds/1/log/x",
     ] {
         assert_eq!(Route::parse(path, ""), None, "{path}");
     }
