@@ -11,7 +11,7 @@ import { startFaultProxy } from './faultproxy.mjs';
 import { guardPage, startLongRunning, stepLog, builderByName } from './helpers.mjs';
 import {
   CODEARTS_JOBS, SEED_PHASES_BUILD, SEED_RECORD, SIM_TOKEN, SS_JOBS,
-  addFault, clearFaults, enterToken, startCodeArtsBuild, startServiceStageBuild,
+  addFault, clearFaults, enterToken, ssBuildId, startCodeArtsBuild, startServiceStageBuild,
 } from './sim.mjs';
 
 test.describe.configure({ mode: 'serial' });
@@ -89,6 +89,22 @@ const VIEWS = {
   'log viewer': {
     system: 'buildbot', match: '/contents',
     path: async () => (await stepLog('kitchen-sink', 'ansi colours')).url,
+    ready: async (page) => {
+      await expect(page.locator('.log-row[data-line="3"] .lt')).not.toBeEmpty({ timeout: 40_000 });
+    },
+  },
+  // The Huawei logs, read by byte offset (CodeArts v1/v3 real-time-log, ServiceStage logs):
+  // faults hit the log reads only, the page's other requests go through.
+  'log viewer (CodeArts)': {
+    system: 'codearts', match: '/v1/log/',
+    path: async () => `/s/codearts/builds/5eed0001-0000-4000-8000-000000000001/log?job=${CODEARTS_JOBS.success}&no=1`,
+    ready: async (page) => {
+      await expect(page.locator('.log-row[data-line="3"] .lt')).not.toBeEmpty({ timeout: 40_000 });
+    },
+  },
+  'log viewer (ServiceStage)': {
+    system: 'servicestage', match: '/logs',
+    path: async () => `/s/servicestage/builds/${ssBuildId(1, 1)}/log`,
     ready: async (page) => {
       await expect(page.locator('.log-row[data-line="3"] .lt')).not.toBeEmpty({ timeout: 40_000 });
     },
@@ -347,6 +363,27 @@ for (const [view, system] of [['stage map', 'codearts'], ['phase strip', 'servic
     } finally { proxy.clear(); }
     table[view]['ws drop'] = 'n/a (polled API)';
 
+    expect(failures).toEqual([]);
+    await guard.check();
+  });
+}
+
+// The Huawei log viewers: every error fault on the log reads, each recovering on its own.
+// (Replayed older answers are a Buildbot cell: a byte-offset read names its offset, and a
+// websocket drop does not apply to a polled API.)
+for (const view of ['log viewer (CodeArts)', 'log viewer (ServiceStage)']) {
+  test(`fault matrix: ${view}, simulator`, async ({ page }) => {
+    test.setTimeout(420_000);
+    const guard = guardPage(page, { allowHttpErrors: true, allowConsole: /ERR_CONNECTION_REFUSED|net::/ });
+    await openApp(page);
+    if (VIEWS[view].system === 'servicestage') {
+      await spaGo(page, await VIEWS[view].path());
+      await enterToken(page);
+      await VIEWS[view].ready(page);
+    }
+    const failures = await runCells(page, view, ERROR_FAULTS);
+    table[view].stale = 'n/a (reads by offset)';
+    table[view]['ws drop'] = 'n/a (polled API)';
     expect(failures).toEqual([]);
     await guard.check();
   });

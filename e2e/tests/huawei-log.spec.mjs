@@ -1,7 +1,7 @@
 // Huawei build logs (CodeArts Build, ServiceStage) in the same log viewer as Buildbot's, read
 // by byte offset from the simulator (sim/README.md: "Log offsets and chunks", the seeded ids).
 import { test, expect } from '@playwright/test';
-import { CODEARTS_JOBS, SS_JOBS, enterToken, ssBuildId, startServiceStageBuild } from './sim.mjs';
+import { CODEARTS_JOBS, SS_JOBS, codeartsRawLog, enterToken, ssBuildId, startServiceStageBuild } from './sim.mjs';
 import { guardPage } from './helpers.mjs';
 
 const recordId = (job, build) => `5eed000${job}-0000-4000-8000-${build.toString(16).padStart(12, '0')}`;
@@ -90,13 +90,9 @@ test('a failed build opened from its failed stage shows its first error', async 
   const job = CODEARTS_JOBS.failure;
   await page.goto(`/s/codearts/builds/${recordId(2, 2)}?job=${job}`);
   await page.locator('li.stage[data-status="failure"] .stage__main .stage__log').click();
-  // The error is inside Maven's folded surefire section: its header is revealed, and
-  // unfolding it shows the error selected just below.
-  const fold = page.getByRole('button', { name: /^Expand group maven-surefire-plugin/ });
-  await expect(fold).toBeInViewport();
-  await fold.click();
-  await page.locator('.log-scroll').hover();
-  await page.mouse.wheel(0, 400);
+  // The error is inside Maven's surefire section, folded by default: the section opens to
+  // show the error line itself, selected.
+  await expect(page.getByRole('button', { name: /^Collapse group maven-surefire-plugin/ })).toBeVisible();
   const selected = page.locator('.log-row--selected');
   await expect(selected).toHaveCount(1);
   await expect(selected).toHaveAttribute('data-line', '37');
@@ -163,4 +159,82 @@ test('a running log does not poll while the tab is hidden, and catches up when s
   await expect.poll(() => sent.length, { timeout: 10_000 }).toBeGreaterThan(hiddenAt + 1);
   await expect(page.locator('.log-row', { hasText: 'build finished: Successful' })).toBeVisible({ timeout: 60_000 });
   await guard.check();
+});
+
+test.describe('line times', () => {
+  // A reader in Beijing: the simulator stamps its lines in GMT+08:00, so local time reads
+  // as the prefix's clock.
+  test.use({ timezoneId: 'Asia/Shanghai' });
+
+  test('CodeArts lines show their time in a column: local, elapsed or hidden, remembered, the prefix gone', async ({ page }) => {
+    const guard = guardPage(page);
+    const job = CODEARTS_JOBS.success;
+    // What the server wrote: each line opens with its time, level and stage:step.
+    const raw = (await codeartsRawLog(job, 1)).split('\n').slice(0, 6);
+    const prefix = /^\[(\d{4})\/(\d\d)\/(\d\d) (\d\d:\d\d:\d\d\.\d{3}) GMT\+08:00\] \[(\w+)\] \[[^\]]*\] : (.*)$/;
+    const parsed = raw.map((l) => l.match(prefix));
+    expect(parsed.every(Boolean), raw.join('\n')).toBe(true);
+    const at = (m) => Date.parse(`${m[1]}-${m[2]}-${m[3]}T${m[4]}+08:00`);
+    const elapsed = (m) => {
+      const d = at(m) - at(parsed[0]);
+      const s = Math.floor(d / 1000);
+      return `+${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}.${String(d % 1000).padStart(3, '0')}`;
+    };
+
+    await page.goto(`/s/codearts/builds/${recordId(1, 1)}/log?job=${job}&no=1`);
+    const toggle = page.getByRole('button', { name: /^Times: / });
+    await expect(toggle).toHaveText('Times: local');
+    for (let n = 0; n < parsed.length; n++) {
+      await expect(row(page, n).locator('.ts')).toHaveAttribute('data-ts', parsed[n][4]);
+      // The text is the message alone: no time, level or tag repeated.
+      await expect(row(page, n).locator('.lt')).toHaveText(parsed[n][6]);
+    }
+    await expect(row(page, 0).locator('.ts')).toBeVisible();
+
+    await toggle.click();
+    await expect(toggle).toHaveText('Times: elapsed');
+    await expect(row(page, 0).locator('.ts')).toHaveAttribute('data-ts', '+0:00.000');
+    for (let n = 1; n < parsed.length; n++) {
+      await expect(row(page, n).locator('.ts')).toHaveAttribute('data-ts', elapsed(parsed[n]));
+    }
+
+    // Remembered across visits.
+    await page.reload();
+    await expect(toggle).toHaveText('Times: elapsed');
+    await expect(row(page, 1).locator('.ts')).toHaveAttribute('data-ts', elapsed(parsed[1]));
+
+    // Hidden, by key: no column, the text unchanged.
+    await page.locator('.log-scroll').focus();
+    await page.keyboard.press('t');
+    await expect(toggle).toHaveText('Times: hidden');
+    await expect(page.locator('.log-row .ts')).toHaveCount(0);
+    await expect(row(page, 1).locator('.lt')).toHaveText(parsed[1][6]);
+    await page.keyboard.press('t');
+    await expect(toggle).toHaveText('Times: local');
+    await expect(row(page, 0).locator('.ts')).toHaveAttribute('data-ts', parsed[0][4]);
+    await guard.check();
+  });
+
+  test('a log without times has no column and no toggle; levels other than INFO are words', async ({ page }) => {
+    const guard = guardPage(page, { allowHttpErrors: true });
+    // ServiceStage lines carry no CodeArts prefix.
+    const build = ssBuildId(1, 1);
+    await page.goto(`/s/servicestage/builds/${build}/log`);
+    await enterToken(page);
+    await expect(row(page, 0).locator('.lt')).not.toBeEmpty();
+    await expect(page.getByRole('button', { name: /^Times: / })).toHaveCount(0);
+    await expect(page.locator('.log-row .ts')).toHaveCount(0);
+
+    // The failed CodeArts build: its ERROR lines say so in words, not colour alone.
+    const job = CODEARTS_JOBS.failure;
+    const raw = (await codeartsRawLog(job, 2, 65536)).split('\n');
+    const firstError = raw.findIndex((l) => / \[ERROR\] \[/.test(l));
+    expect(firstError).toBeGreaterThan(0);
+    await page.goto(`/s/codearts/builds/${recordId(2, 2)}/log?job=${job}&no=2#L${firstError + 1}`);
+    const r = row(page, firstError);
+    await expect(r.locator('.lv')).toHaveText('ERROR');
+    await expect(r).toHaveClass(/lv-error/);
+    await expect(row(page, 0).locator('.lv')).toHaveCount(0);
+    await guard.check();
+  });
 });

@@ -37,6 +37,10 @@ async function call(method, path, body) {
 export const codeartsHistory = (jobId, page, limit) =>
   call('GET', `/v3/jobs/${jobId}/history?offset=${page}&limit=${limit}&interval=30`);
 
+/** The first `length` bytes of a CodeArts build's log as the simulator wrote them. */
+export const codeartsRawLog = async (jobId, buildNo, length = 8192) =>
+  (await call('GET', `/v3/jobs/${jobId}/${buildNo}/real-time-log?offset=0&length=${length}`)).result.content;
+
 /** ServiceStage is configured with "auth": "token": the user types it once per tab session. */
 export async function enterToken(page, token = SIM_TOKEN) {
   const prompt = page.locator('form.token-prompt');

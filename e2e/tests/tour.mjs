@@ -41,6 +41,10 @@ export async function tour() {
       ready: (p) => expect(p.locator('tr.compare-row').first()).toBeVisible() },
     { name: 'CodeArts build', path: `/s/codearts/builds/${SEED_RECORD}`,
       ready: (p) => expect(p.locator('ol.stages > li.stage').first()).toBeVisible() },
+    // A failed CodeArts build's log: times column, level words, the Times toggle.
+    { name: 'CodeArts log', path: `/s/codearts/builds/5eed0002-0000-4000-8000-000000000002/log?job=${CODEARTS_JOBS.failure}&no=2`,
+      axeExclude: ['.log-layer'],
+      ready: (p) => expect(p.locator('.log-row .ts').first()).toBeVisible() },
     { name: 'token prompt', path: '/s/servicestage',
       ready: (p) => expect(p.locator('form.token-prompt')).toBeVisible(),
       after: async (p) => { await enterToken(p); await expect(p.locator('form.token-prompt')).toHaveCount(0); } },

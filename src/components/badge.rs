@@ -11,7 +11,7 @@ pub fn StatusBadge(status: Status, #[prop(into)] system_label: String) -> impl I
         <span class=format!("badge badge--{key}") data-status=key title=system_label.clone()>
             <span class="badge__icon" aria-hidden="true">{status.icon()}</span>
             <span class="badge__text">{text}</span>
-            <span class="sr-only">{format!(" ({system_label})")}</span>
+            {(!system_label.is_empty()).then(|| view! { <span class="sr-only">{format!(" ({system_label})")}</span> })}
         </span>
     }
 }

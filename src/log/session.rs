@@ -210,7 +210,13 @@ impl<F: Fetch> Driver<F> {
                 F::extent(inner.engine.source()),
             )
         });
-        if self.sig.extent.get_untracked() != extent {
+        // `try_`: an answer may arrive after the page (and its signals) is gone.
+        if self
+            .sig
+            .extent
+            .try_get_untracked()
+            .is_some_and(|e| e != extent)
+        {
             let _ = self.sig.extent.try_set(extent);
         }
         for c in commands {
@@ -293,7 +299,11 @@ impl<F: Fetch> Driver<F> {
 impl<F: Fetch> Driven for Driver<F> {
     fn input(self: Rc<Self>, input: Input) {
         match input {
-            Input::Close => self.drive(|e, lane| e.close(lane)),
+            Input::Close => {
+                // The viewer that listened for shifts is being dropped with its signals.
+                self.shifted.borrow_mut().take();
+                self.drive(|e, lane| e.close(lane))
+            }
             Input::View(view, now) => self.drive(|e, lane| e.set_view(view, now, lane)),
             Input::Total(total) => self.drive(|e, lane| e.set_total(total, lane)),
             Input::Search(m) => self.drive(|e, lane| e.set_search(m, lane)),

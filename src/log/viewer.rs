@@ -1,7 +1,7 @@
 //! The virtualized log viewer: renders the rows on screen (plus a small overscan) from a
 //! [`LogSession`], whatever the log's size, with a scrollbar that stays usable past the
 //! browser's element-height cap (`log::scroll`). Toolbar: search, errors, wrap, follow,
-//! top/bottom, go to line, palette, raw and download. The session does all fetching; where the
+//! top/bottom, go to line, palette, times (logs with CodeArts stamps), raw and download. The session does all fetching; where the
 //! view is, what is selected and what follows is `buildscope_core::log::viewer`'s reducer: this
 //! component sends it events and renders its frames.
 
@@ -10,10 +10,12 @@ use buildscope_core::ansi::{self, Color, Span, Style};
 use buildscope_core::log::engine::bytes::{Extent, LineNo};
 use buildscope_core::log::rows::VisibleRows;
 use buildscope_core::log::search::{pieces, Matcher, Query};
+use buildscope_core::log::stamp::{self, Level, Stamp, TimeColumn};
 use buildscope_core::log::text::parse_line_anchor;
 use buildscope_core::log::text::Stream;
 use buildscope_core::log::viewer::{
-    line_ranges, parse_goto, visible_rows, Event, Facts, Frame, Open, Output, ViewerState,
+    is_collapsed, line_ranges, parse_goto, visible_rows, Event, Facts, Frame, Open, Output,
+    ViewerState,
 };
 use buildscope_core::timefmt::{group_digits, human_bytes};
 use leptos::ev;
@@ -92,8 +94,9 @@ struct RowKey {
 }
 
 /// What defines a loaded row's text: the line, the ANSI style it starts in, the title of the
-/// group it opens and the search in force. Decorations are not part of it.
-fn text_digest(c: &Cached, header: Option<&String>, search: u64) -> u64 {
+/// group it opens, the search in force and how its time is shown. Decorations are not part
+/// of it.
+fn text_digest(c: &Cached, header: Option<&String>, search: u64, times: Times) -> u64 {
     use std::hash::{Hash, Hasher};
     let mut h = std::collections::hash_map::DefaultHasher::new();
     c.line.stream.key().hash(&mut h);
@@ -101,7 +104,43 @@ fn text_digest(c: &Cached, header: Option<&String>, search: u64) -> u64 {
     c.start.hash(&mut h);
     header.hash(&mut h);
     search.hash(&mut h);
+    c.line.stamp.as_ref().map(|s| s.at_ms).hash(&mut h);
+    times.hash(&mut h);
     h.finish()
+}
+
+/// How the time column is drawn right now: not at all (a log without stamps, or hidden by
+/// the user), or in a mode, with the log's start for "elapsed".
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum Times {
+    None,
+    Local { start_ms: Option<i64> },
+    Elapsed { start_ms: Option<i64> },
+}
+
+impl Times {
+    /// The column's text for a line with `stamp` (empty for an unstamped line, and for
+    /// "elapsed" until the log's start is known).
+    fn label(self, stamp: Option<&Stamp>) -> Option<String> {
+        let at = stamp.map(|s| s.at_ms);
+        match self {
+            Times::None => None,
+            Times::Local { start_ms } => Some(
+                at.map(|at| stamp::local_label(at, local_offset_minutes(at), start_ms))
+                    .unwrap_or_default(),
+            ),
+            Times::Elapsed { start_ms } => Some(
+                at.zip(start_ms)
+                    .map(|(at, s)| stamp::elapsed_label(at, s))
+                    .unwrap_or_default(),
+            ),
+        }
+    }
+}
+
+/// The browser's zone offset east of UTC at `at_ms`, in minutes (DST included).
+fn local_offset_minutes(at_ms: i64) -> i32 {
+    -(js_sys::Date::new(&JsValue::from_f64(at_ms as f64)).get_timezone_offset() as i32)
 }
 
 /// What a loaded row's text shows, built once per row (see [`RowKey`]).
@@ -111,6 +150,10 @@ struct RowText {
     hits: Vec<Range<usize>>,
     /// The title of the group this line opens.
     header: Option<String>,
+    /// The time column's text (`None`: no column).
+    time: Option<String>,
+    /// The CodeArts level, shown as a word unless it is the usual `INFO`.
+    level: Option<Level>,
 }
 
 /// What the gutter shows for line `n`: its 1-based number, or for a line whose number is not
@@ -182,10 +225,28 @@ pub fn LogViewer(
     let search_gen = RwSignal::new(0u64);
     let matcher = StoredValue::new_local(None::<Matcher>);
     let goto_open = RwSignal::new(false);
+    let time_column = RwSignal::new(TimeColumn::from_key(pref("times").as_deref()));
+    // The column exists only for a log whose lines carry times (CodeArts' prefix).
+    let stamped = Memo::new(move |_| sig.extent.with(|e| e.is_some_and(|e| e.stamped)));
+    let times = Memo::new(move |_| {
+        if !stamped.get() {
+            return Times::None;
+        }
+        let start_ms = sig.extent.with(|e| e.and_then(|e| e.start_ms));
+        match time_column.get() {
+            TimeColumn::Local => Times::Local { start_ms },
+            TimeColumn::Elapsed => Times::Elapsed { start_ms },
+            TimeColumn::Hidden => Times::None,
+        }
+    });
 
     // Memos narrow what each part of the view depends on: the rows are rebuilt when the
     // user's folds, the scan or the line count change, not on every scroll.
-    let toggled = Memo::new(move |_| state.with(|s| s.toggled().clone()));
+    let toggled = Memo::new(move |_| {
+        let total = sig.total.get();
+        sig.scan_version.track();
+        session.with_value(|se| se.with_scanner(|sc| state.with(|s| s.folds(sc, total))))
+    });
     let wrap = Memo::new(move |_| state.with(|s| s.wrap()));
     let rows = Memo::new(move |_| {
         let total = sig.total.get();
@@ -293,10 +354,13 @@ pub fn LogViewer(
         let ranges = rows.with(|r| line_ranges(r, on_screen));
         session.with_value(|s| s.set_view(ranges));
     });
+    // `try_`: a frame requested just before the page was left runs after its signals are gone.
     let measure = move || {
-        if let Some(el) = scroller.get_untracked() {
+        if let Some(el) = scroller.try_get_untracked().flatten() {
             let h = el.client_height() as f64;
-            let known = frame.with_untracked(|f| f.geometry.viewport_px);
+            let Some(known) = frame.try_with_untracked(|f| f.geometry.viewport_px) else {
+                return;
+            };
             if h > 0.0 && (h - known).abs() > 0.5 {
                 send(Event::Resized(h));
             }
@@ -327,6 +391,12 @@ pub fn LogViewer(
         })
     });
 
+    let toggle_times = move || {
+        if stamped.get_untracked() {
+            time_column.update(|t| *t = t.next());
+            set_pref("times", time_column.get_untracked().key());
+        }
+    };
     let toggle_wrap = move || {
         send(Event::ToggleWrap);
         set_pref("wrap", if wrap.get_untracked() { "1" } else { "0" });
@@ -399,6 +469,7 @@ pub fn LogViewer(
             "n" => send(Event::NextError),
             "N" => send(Event::PrevError),
             "w" => toggle_wrap(),
+            "t" => toggle_times(),
             "Escape" => send(Event::ClearSelection),
             _ => return,
         }
@@ -481,6 +552,7 @@ pub fn LogViewer(
         sig.version.track();
         sig.scan_version.track();
         let search = search_gen.get();
+        let times = times.get();
         rows.with(|r| {
             session.with_value(|s| {
                 s.with_scanner(|sc| {
@@ -489,7 +561,7 @@ pub fn LogViewer(
                             let text = s.with_line(line, |c| {
                                 c.map(|c| {
                                     let header = sc.groups().group(line).map(|g| &g.title);
-                                    text_digest(c, header, search)
+                                    text_digest(c, header, search, times)
                                 })
                             });
                             RowKey { line, text }
@@ -523,11 +595,16 @@ pub fn LogViewer(
                                 })
                                 .unwrap_or_default()
                         });
+                        let stamp = c.line.stamp.as_deref();
                         RowText {
                             stream: c.line.stream,
                             spans,
                             hits,
                             header,
+                            time: times.get_untracked().label(stamp),
+                            level: stamp
+                                .and_then(|s| s.level.clone())
+                                .filter(|l| *l != Level::Info),
                         }
                     })
                 })
@@ -537,6 +614,10 @@ pub fn LogViewer(
             None => "log-row log-row--loading".to_string(),
             Some(t) => {
                 let mut class = format!("log-row s-{}", t.stream.key());
+                if let Some(l) = &t.level {
+                    class.push_str(" lv-");
+                    class.push_str(l.key());
+                }
                 if t.header.is_some() {
                     class.push_str(" log-row--group");
                 } else if !t.hits.is_empty() {
@@ -568,14 +649,25 @@ pub fn LogViewer(
                 .filter(|(l, _)| *l == line)
                 .map(|(_, i)| i)
         };
+        // The time is drawn from an attribute, like the line number: a copied range of lines
+        // is their text alone.
+        let time = text
+            .as_ref()
+            .and_then(|t| t.time.clone())
+            .or_else(|| (text.is_none() && times.get_untracked() != Times::None).then(String::new));
+        let time = time.map(|ts| view! { <span class="ts" aria-hidden="true" data-ts=ts></span> });
+        let level = text.as_ref().and_then(|t| t.level.as_ref()).map(|l| {
+            let word = l.key().to_ascii_uppercase();
+            view! { <span class="lv">{word}</span> }
+        });
         let body = match text {
             None => view! { <span class="lt" aria-busy="true"></span> }.into_any(),
             Some(RowText {
                 header: Some(title),
                 ..
-            }) => group_header(line, title, send, state, toggled, session).into_any(),
+            }) => group_header(line, title, send, toggled, session).into_any(),
             Some(t) => view! {
-                <span class="lt">{render_pieces(&t.spans, &t.hits, current)}</span>
+                <span class="lt">{level}{render_pieces(&t.spans, &t.hits, current)}</span>
             }
             .into_any(),
         };
@@ -596,6 +688,7 @@ pub fn LogViewer(
                             send(Event::ClickLine { line, shift: e.shift_key() });
                         }
                     }></span>
+                {time}
                 {body}
             </div>
         }
@@ -702,6 +795,12 @@ pub fn LogViewer(
                     } else {
                         view! { <button type="button" on:click=move |_| { goto_open.set(true); request_animation_frame(move || { if let Some(i) = goto_input.get_untracked() { let _ = i.focus(); } }); }>"Go to line"</button> }.into_any()
                     }}
+                    {move || stamped.get().then(|| view! {
+                        <button type="button" on:click=move |_| toggle_times()
+                            title="Line times: local, elapsed since the log's start, hidden (t)">
+                            {move || format!("Times: {}", time_column.get().key())}
+                        </button>
+                    })}
                     <button type="button" on:click=move |_| { palette.update(|p| *p = p.next()); set_pref("palette", palette.get_untracked().key()); }
                         title="Log colours: auto, dark, light">{move || format!("Theme: {}", palette.get().key())}</button>
                     {raw_url.map(|href| view! { <a class="button" href=href target="_blank" rel="noopener noreferrer">"Raw"</a> })}
@@ -739,19 +838,15 @@ fn group_header(
     line: u64,
     title: String,
     send: impl Fn(Event) + Copy + 'static,
-    state: RwSignal<ViewerState>,
     toggled: Memo<std::collections::BTreeSet<u64>>,
     session: StoredValue<LogSession, LocalStorage>,
 ) -> impl IntoView {
     let sig = session.with_value(|s| s.sig);
     let folded = Memo::new(move |_| {
-        toggled.track();
         sig.scan_version.track();
-        session.with_value(|s| {
-            s.with_scanner(|sc| {
-                sc.groups()
-                    .group(line)
-                    .is_some_and(|g| state.with_untracked(|st| st.is_collapsed(g)))
+        toggled.with(|t| {
+            session.with_value(|s| {
+                s.with_scanner(|sc| sc.groups().group(line).is_some_and(|g| is_collapsed(g, t)))
             })
         })
     });

@@ -164,6 +164,86 @@ fn offset_secs(zone: &str) -> Option<i32> {
     (h <= 14 && m < 60).then_some(sign * (h * 3600 + m * 60))
 }
 
+/// What the viewer's time column shows, the user's choice (remembered by the web crate).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TimeColumn {
+    /// The line's time in the reader's own time zone.
+    Local,
+    /// Time since the log's first stamped line.
+    Elapsed,
+    /// No column.
+    Hidden,
+}
+
+impl TimeColumn {
+    /// The stored and displayed name.
+    pub fn key(self) -> &'static str {
+        match self {
+            TimeColumn::Local => "local",
+            TimeColumn::Elapsed => "elapsed",
+            TimeColumn::Hidden => "hidden",
+        }
+    }
+
+    /// A stored name back; anything else is the default, local time.
+    pub fn from_key(key: Option<&str>) -> TimeColumn {
+        match key {
+            Some("elapsed") => TimeColumn::Elapsed,
+            Some("hidden") => TimeColumn::Hidden,
+            _ => TimeColumn::Local,
+        }
+    }
+
+    /// The toggle's order: local → elapsed → hidden → local.
+    pub fn next(self) -> TimeColumn {
+        match self {
+            TimeColumn::Local => TimeColumn::Elapsed,
+            TimeColumn::Elapsed => TimeColumn::Hidden,
+            TimeColumn::Hidden => TimeColumn::Local,
+        }
+    }
+}
+
+/// `at_ms` as the reader's wall clock, `15:44:18.743`, given the zone's offset east of UTC
+/// at that instant (the browser knows it, DST included). A line on another day than the
+/// log's start says which: `12-22 00:01:02.345`.
+pub fn local_label(at_ms: i64, offset_minutes: i32, start_ms: Option<i64>) -> String {
+    let local = |ms: i64| ms + i64::from(offset_minutes) * 60_000;
+    let day = |ms: i64| local(ms).div_euclid(86_400_000);
+    let t = local(at_ms);
+    let ms_of_day = t.rem_euclid(86_400_000);
+    let clock = format!(
+        "{:02}:{:02}:{:02}.{:03}",
+        ms_of_day / 3_600_000,
+        ms_of_day / 60_000 % 60,
+        ms_of_day / 1000 % 60,
+        ms_of_day % 1000
+    );
+    match start_ms {
+        Some(s) if day(s) != day(at_ms) => {
+            let date = chrono::DateTime::from_timestamp_millis(t)
+                .map(|d| d.format("%m-%d ").to_string())
+                .unwrap_or_default();
+            format!("{date}{clock}")
+        }
+        _ => clock,
+    }
+}
+
+/// Time from the log's start to `at_ms`: `+0:04.250`, `+12:00.000`, `+1:02:03.004`; a line
+/// stamped before the start (clocks are not monotonic) gets a minus sign.
+pub fn elapsed_label(at_ms: i64, start_ms: i64) -> String {
+    let d = at_ms.saturating_sub(start_ms);
+    let sign = if d < 0 { '−' } else { '+' };
+    let d = d.unsigned_abs();
+    let (h, m, s, ms) = (d / 3_600_000, d / 60_000 % 60, d / 1000 % 60, d % 1000);
+    if h > 0 {
+        format!("{sign}{h}:{m:02}:{s:02}.{ms:03}")
+    } else {
+        format!("{sign}{m}:{s:02}.{ms:03}")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -289,5 +369,55 @@ mod tests {
         ] {
             assert!(parse(line).is_none(), "{line:?}");
         }
+    }
+    #[test]
+    fn local_labels_use_the_readers_offset_and_name_another_day() {
+        // 07:44:18.743 UTC is 15:44:18.743 in Beijing and 02:44:18.743 in New York (EST).
+        assert_eq!(local_label(EXAMPLE_MS, 480, None), "15:44:18.743");
+        assert_eq!(local_label(EXAMPLE_MS, -300, None), "02:44:18.743");
+        assert_eq!(
+            local_label(EXAMPLE_MS, 0, Some(EXAMPLE_MS - 1000)),
+            "07:44:18.743"
+        );
+        // Past local midnight since the start: the date is shown.
+        let next_day = EXAMPLE_MS + 9 * 3_600_000;
+        assert_eq!(
+            local_label(next_day, 480, Some(EXAMPLE_MS)),
+            "12-22 00:44:18.743"
+        );
+        // Before 1970 and far out: no panic.
+        assert_eq!(local_label(-1, 0, None), "23:59:59.999");
+        let _ = local_label(i64::MAX / 2, 840, Some(0));
+    }
+
+    #[test]
+    fn elapsed_labels_count_from_the_start() {
+        assert_eq!(elapsed_label(EXAMPLE_MS, EXAMPLE_MS), "+0:00.000");
+        assert_eq!(elapsed_label(EXAMPLE_MS + 4_250, EXAMPLE_MS), "+0:04.250");
+        assert_eq!(
+            elapsed_label(EXAMPLE_MS + 720_000, EXAMPLE_MS),
+            "+12:00.000"
+        );
+        assert_eq!(
+            elapsed_label(EXAMPLE_MS + 3_723_004, EXAMPLE_MS),
+            "+1:02:03.004"
+        );
+        assert_eq!(elapsed_label(EXAMPLE_MS - 1_500, EXAMPLE_MS), "−0:01.500");
+        let _ = elapsed_label(i64::MIN, i64::MAX);
+    }
+
+    #[test]
+    fn the_time_column_cycles_and_reads_back_what_it_stored() {
+        let mut c = TimeColumn::from_key(None);
+        assert_eq!(c, TimeColumn::Local);
+        let mut seen = Vec::new();
+        for _ in 0..3 {
+            seen.push(c.key());
+            assert_eq!(TimeColumn::from_key(Some(c.key())), c);
+            c = c.next();
+        }
+        assert_eq!(seen, ["local", "elapsed", "hidden"]);
+        assert_eq!(c, TimeColumn::Local);
+        assert_eq!(TimeColumn::from_key(Some("bogus")), TimeColumn::Local);
     }
 }

@@ -231,14 +231,19 @@ impl ViewerState {
         self.pending
     }
 
-    /// Groups the user toggled (input of [`visible_rows`]).
-    pub fn toggled(&self) -> &BTreeSet<u64> {
-        &self.toggled
-    }
-
-    /// Whether `group` is folded: its default, unless the user toggled it.
-    pub fn is_collapsed(&self, group: &Group) -> bool {
-        is_collapsed(group, &self.toggled)
+    /// The groups toggled against their default as the rows are drawn now (input of
+    /// [`visible_rows`] and [`is_collapsed`]): the user's toggles, and the folded groups
+    /// around the line a permalink or a jump the scan has found is about to show. That line
+    /// is shown itself, not the header hiding it; the opening is committed with the jump.
+    pub fn folds(&self, scanner: &Scanner, total: u64) -> BTreeSet<u64> {
+        let mut folds = self.toggled.clone();
+        let target = self
+            .open_at
+            .or_else(|| self.pending.and_then(|p| find(p, scanner)).map(|(l, _)| l));
+        if let Some(line) = target {
+            open_around(&mut folds, scanner, line, total);
+        }
+        folds
     }
 
     fn geometry(&self, f: &Facts) -> Geometry {
@@ -267,6 +272,8 @@ impl ViewerState {
     fn settle(&mut self, f: &Facts) {
         let g = self.geometry(f);
         if let Some(line) = self.open_at {
+            // The rows were drawn with this line's groups open (see `folds`).
+            open_around(&mut self.toggled, f.scanner, line, f.total);
             let row = f.rows.nearest_row(line).unwrap_or(0) as f64;
             self.top = row - (g.rows_in_view() / 3.0).floor();
         }
@@ -274,15 +281,12 @@ impl ViewerState {
             self.top = g.max_top();
         }
         if let Some(p) = self.pending {
-            let found = match p {
-                Pending::ErrorFrom(l) => f.scanner.next_error(l),
-                Pending::ErrorBefore(l) => f.scanner.prev_error(l),
-                Pending::HitFrom(l) => f.scanner.hits().and_then(|h| {
-                    let k = h.first_at_or_after(l)?;
-                    self.current_hit = Some(k);
-                    h.nth(k).map(|(line, _)| line)
-                }),
-            };
+            let found = find(p, f.scanner).map(|(line, hit)| {
+                if hit.is_some() {
+                    self.current_hit = hit;
+                }
+                line
+            });
             if let Some(line) = found {
                 self.pending = None;
                 if !matches!(p, Pending::HitFrom(_)) {
@@ -390,6 +394,8 @@ impl ViewerState {
             }
             Event::CancelSearch => self.pending = None,
             Event::ToggleGroup(line) => {
+                // A permalink's line is no longer held open or in place (see `folds`).
+                self.open_at = None;
                 if !self.toggled.remove(&line) {
                     self.toggled.insert(line);
                 }
@@ -484,11 +490,21 @@ impl ViewerState {
         self.anchor = Some(a);
     }
 
-    /// Brings `line` (or the folded header hiding it) into view with a third of a screen of
-    /// context above; the view stops following.
+    /// Brings `line` into view with a third of a screen of context above, opening the
+    /// folded groups it is in; the view stops following.
     fn reveal(&mut self, line: u64, f: &Facts) {
-        let g = self.geometry(f);
-        let row = f.rows.nearest_row(line).unwrap_or(0);
+        let opened;
+        let rows = if open_around(&mut self.toggled, f.scanner, line, f.total) {
+            opened = visible_rows(f.scanner, &self.toggled, f.total);
+            &opened
+        } else {
+            f.rows
+        };
+        let g = Geometry {
+            rows: rows.row_count(),
+            ..self.geometry(f)
+        };
+        let row = rows.nearest_row(line).unwrap_or(0);
         self.top = g.reveal(self.top, row, (g.rows_in_view() / 3.0).floor());
         self.follow = false;
         self.open_at = None;
@@ -520,8 +536,40 @@ impl ViewerState {
     }
 }
 
-fn is_collapsed(group: &Group, toggled: &BTreeSet<u64>) -> bool {
+/// Whether `group` is folded: its default, unless toggled (see [`ViewerState::folds`]).
+pub fn is_collapsed(group: &Group, toggled: &BTreeSet<u64>) -> bool {
     group.collapsed_by_default != toggled.contains(&group.start)
+}
+
+/// Where pending jump `p` lands now that the scan got this far: the line, and for a search
+/// the hit's index.
+fn find(p: Pending, scanner: &Scanner) -> Option<(u64, Option<u64>)> {
+    match p {
+        Pending::ErrorFrom(l) => scanner.next_error(l).map(|line| (line, None)),
+        Pending::ErrorBefore(l) => scanner.prev_error(l).map(|line| (line, None)),
+        Pending::HitFrom(l) => scanner.hits().and_then(|h| {
+            let k = h.first_at_or_after(l)?;
+            h.nth(k).map(|(line, _)| (line, Some(k)))
+        }),
+    }
+}
+
+/// Toggles open every folded group `line` is inside (its header row stays as it is);
+/// whether any was.
+fn open_around(toggled: &mut BTreeSet<u64>, scanner: &Scanner, line: u64, total: u64) -> bool {
+    let mut opened = false;
+    for g in scanner.groups().groups() {
+        if g.start >= line {
+            break;
+        }
+        if line <= g.last_line(total) && is_collapsed(g, toggled) {
+            if !toggled.remove(&g.start) {
+                toggled.insert(g.start);
+            }
+            opened = true;
+        }
+    }
+    opened
 }
 
 /// The display rows of a log of `total` lines: every group folded by default is folded unless

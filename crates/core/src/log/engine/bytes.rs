@@ -262,6 +262,11 @@ pub struct Extent {
     pub bytes_counted: u64,
     /// The log's size, once known (counted to the end, or told by a read of the end).
     pub bytes_total: Option<u64>,
+    /// Some line read had a CodeArts time stamp: the viewer shows a time column.
+    pub stamped: bool,
+    /// When the log started: its first counted stamped line's time, UTC epoch ms (what
+    /// "elapsed" times count from; `None` until the count reaches one).
+    pub start_ms: Option<i64>,
 }
 
 impl Extent {
@@ -291,6 +296,8 @@ struct Run {
     style: Style,
     /// It reached the end of a finished log.
     ended: bool,
+    /// One of its lines had a CodeArts stamp (the viewer then shows a time column).
+    stamped: bool,
 }
 
 impl Run {
@@ -301,6 +308,7 @@ impl Run {
             cursor: Cursor::at(0, first),
             style: Style::default(),
             ended: false,
+            stamped: false,
         }
     }
 
@@ -318,6 +326,7 @@ impl Run {
     fn take(&mut self, p: Piece) -> LogLine {
         self.index.note(p.line, p.offset, &self.style);
         let line = LogLine::huawei(&p.text);
+        self.stamped |= line.stamp.is_some();
         self.style = ansi::style_after([line.text.as_str()], std::mem::take(&mut self.style));
         line
     }
@@ -399,6 +408,8 @@ impl ByteLines {
             complete: self.counted.ended,
             bytes_counted: self.counted.end(),
             bytes_total: self.bytes_total,
+            stamped: self.counted.stamped || self.tail.as_ref().is_some_and(|t| t.stamped),
+            start_ms: self.first_stamp_ms,
         }
     }
 
@@ -412,12 +423,6 @@ impl ByteLines {
         } else {
             None
         }
-    }
-
-    /// When the log started: the time of its first line with a CodeArts stamp, once counted
-    /// (what "elapsed" timestamps count from, whatever lines are cached).
-    pub fn first_stamp_ms(&self) -> Option<i64> {
-        self.first_stamp_ms
     }
 
     /// Heap held by the checkpoints (the measure of "memory bounded").

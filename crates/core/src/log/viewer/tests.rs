@@ -72,12 +72,24 @@ impl Log {
         self.send(s, Event::SearchApplied { active: true });
     }
 
+    /// Raw lines arrive at the end and are scanned.
+    fn append(&mut self, raw: &[&str]) {
+        self.lines
+            .extend(raw.iter().map(|l| LogLine::parse(l, &LogType::Stdio)));
+        self.total = self.lines.len() as u64;
+        self.scan_all();
+    }
+
     fn scan_all(&mut self) {
         self.scan_to(self.total);
     }
 
     fn rows(&self, s: &ViewerState) -> VisibleRows {
-        visible_rows(&self.scanner, s.toggled(), self.total)
+        visible_rows(
+            &self.scanner,
+            &s.folds(&self.scanner, self.total),
+            self.total,
+        )
     }
 
     fn send(&self, s: &mut ViewerState, ev: Event) -> Vec<Output> {
@@ -548,7 +560,10 @@ fn groups_start_as_their_syntax_says_and_the_users_toggles_are_kept() {
     });
     let groups = log.scanner.groups().groups().to_vec();
     let folded = |s: &ViewerState, start: u64| {
-        s.is_collapsed(groups.iter().find(|g| g.start == start).unwrap())
+        is_collapsed(
+            groups.iter().find(|g| g.start == start).unwrap(),
+            &s.folds(&log.scanner, log.total),
+        )
     };
     assert!(folded(&s, 1));
     assert!(!folded(&s, 5));
@@ -560,13 +575,7 @@ fn groups_start_as_their_syntax_says_and_the_users_toggles_are_kept() {
     let rows = log.rows(&s);
     assert!(rows.is_visible(2) && !rows.is_visible(6));
     // The scan finds a new group folded by default: it starts folded, the user's stay.
-    log.lines.extend(
-        ["onext 1", "o::group::Later", "olater 1", "o::endgroup::"]
-            .iter()
-            .map(|l| LogLine::parse(l, &LogType::Stdio)),
-    );
-    log.total = log.lines.len() as u64;
-    log.scan_all();
+    log.append(&["onext 1", "o::group::Later", "olater 1", "o::endgroup::"]);
     let rows = log.rows(&s);
     assert!(rows.is_visible(2) && !rows.is_visible(6) && !rows.is_visible(10));
     log.send(&mut s, Event::ToggleGroup(1));
@@ -574,24 +583,85 @@ fn groups_start_as_their_syntax_says_and_the_users_toggles_are_kept() {
 }
 
 #[test]
-fn a_jump_into_a_folded_group_reveals_its_header() {
+fn a_jump_into_a_folded_group_opens_it_and_shows_the_line() {
     let log = Log::from_raw(&[
         "obefore",
-        "o::group::Folded",
+        "o::group::Outer",
         "oinside",
+        "o::group::Inner",
         "eboom: error",
         "o::endgroup::",
+        "o::endgroup::",
         "oafter",
+        "o::group::Other",
+        "oother",
+        "o::endgroup::",
     ]);
     let mut s = viewer(Open {
         complete: true,
         ..Open::default()
     });
+    assert_eq!(
+        log.rows(&s).row_count(),
+        4,
+        "before, Outer, after, Other: both folded"
+    );
     log.send(&mut s, Event::NextError);
     let fr = log.frame(&s);
-    assert_eq!(fr.selection, Some((3, 3)));
-    assert_eq!(fr.geometry.rows, 3);
-    assert_eq!(log.rows(&s).nearest_row(3), Some(1));
+    assert_eq!(fr.selection, Some((4, 4)));
+    let rows = log.rows(&s);
+    assert!(
+        rows.is_visible(4),
+        "the error line itself, both its groups open"
+    );
+    assert!(!rows.is_visible(9), "a group it is not in stays folded");
+    assert!(fr.on_screen().contains(&rows.nearest_row(4).unwrap()));
+    // The opening stays: the user folding the outer group again is obeyed.
+    log.send(&mut s, Event::ToggleGroup(1));
+    assert!(!log.rows(&s).is_visible(2));
+}
+
+#[test]
+fn an_error_found_later_inside_a_folded_group_is_shown_opened() {
+    let mut log = Log::from_raw(&["o::group::Build", "oa", "ob"]);
+    log.complete = false;
+    let (mut s, _) = ViewerState::new(
+        Open {
+            at_error: true,
+            ..Open::default()
+        },
+        ROW,
+    );
+    log.send(&mut s, Event::Resized(360.0));
+    assert_eq!(log.rows(&s).row_count(), 1);
+    // The scan finds the error: the frame shows it before any event commits the jump.
+    log.append(&["oc", "eboom", "o::endgroup::", "oafter"]);
+    let rows = log.rows(&s);
+    assert!(rows.is_visible(4));
+    let fr = log.frame(&s);
+    assert_eq!(fr.selection, Some((4, 4)));
+    assert!(fr.on_screen().contains(&rows.nearest_row(4).unwrap()));
+    // Committed by the next event: still open once the jump is done.
+    log.send(&mut s, Event::ScrollRows(0.0));
+    assert_eq!(s.pending(), None);
+    assert!(log.rows(&s).is_visible(4));
+}
+
+#[test]
+fn a_permalink_inside_a_folded_group_opens_it() {
+    let log = Log::from_raw(&["o::group::Build", "oa", "ob", "o::endgroup::", "oafter"]);
+    let (mut s, _) = ViewerState::new(
+        Open {
+            selected: Some((2, 2)),
+            complete: true,
+            ..Open::default()
+        },
+        ROW,
+    );
+    assert!(log.rows(&s).is_visible(2));
+    log.send(&mut s, Event::Resized(360.0));
+    log.send(&mut s, Event::ScrollRows(1.0));
+    assert!(log.rows(&s).is_visible(2), "kept open after the user moved");
 }
 
 #[test]

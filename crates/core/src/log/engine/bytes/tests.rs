@@ -407,7 +407,7 @@ fn counting_is_a_lower_bound_while_reading_and_exact_at_the_end() {
     assert_eq!(c.line.text, want[13]);
     assert_eq!(c.line.stamp.as_ref().unwrap().level, Some(Level::Error));
     // 2023-12-21T15:44:00.000+08:00, the first line's stamp.
-    assert_eq!(w.engine.source().first_stamp_ms(), Some(1_703_144_640_000));
+    assert_eq!((e.stamped, e.start_ms), (true, Some(1_703_144_640_000)));
     // The first read was small, the later ones as long as allowed.
     assert!(w.fetched.iter().all(|r| r.read.len <= 8_192));
     // Nothing more is asked of a complete log.
@@ -607,6 +607,8 @@ fn the_tail_is_read_first_numbered_from_the_end_then_joins_at_its_real_numbers()
     let e = w.extent();
     assert_eq!(e.counted, 0);
     assert!(e.tail > 10 && e.discovering, "{e:?}");
+    // The tail's stamps show a time column at once; "elapsed" waits for the log's start.
+    assert_eq!((e.stamped, e.start_ms), (true, None));
     let placed = e.tail;
     assert_eq!(e.bytes_total, Some(log.len() as u64));
     let total = w.engine.total();
@@ -639,6 +641,7 @@ fn the_tail_is_read_first_numbered_from_the_end_then_joins_at_its_real_numbers()
     // Counting reached the tail: every line at its real number, the tail joined.
     let e = w.extent();
     assert_eq!((e.counted, e.tail, e.complete), (20_000, 0, true));
+    assert!(e.stamped && e.start_ms.is_some());
     assert_eq!(w.engine.total(), 20_000);
     assert_eq!(
         w.engine.source().line_no(19_999),
