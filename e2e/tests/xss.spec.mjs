@@ -8,10 +8,10 @@
 // it off (`bypassCSP`): it tests the app's own escaping; csp.spec.mjs tests the CSP.
 //
 // The log viewer opens the build's three logs of vectors (stdio "print vectors", text
-// "vectors.txt", HTML "vectors.html" in its sandboxed frame) and must run none of them.
-// TODO(log viewer): also check each vector shows as text in the (virtualized) rows, scrolling
-// through them, and cover the simulator's CodeArts real-time log and ServiceStage build log
-// (both carry every vector too) once the viewer shows them.
+// "vectors.txt", HTML "vectors.html" in its sandboxed frame), the simulator's CodeArts build log
+// (each vector as a stamped ERROR line's stage tag and message, then raw) and its ServiceStage
+// build log, and must run none of them; every log of text is scrolled through, top to bottom,
+// and each vector must show as text in its (virtualized) rows.
 import { test, expect } from '@playwright/test';
 import { readFileSync } from 'node:fs';
 import { api, builderByName, latestBuild, stepLog } from './helpers.mjs';
@@ -134,7 +134,38 @@ test('no XSS vector runs or becomes markup anywhere, and each shows as text', as
   for (const el of await page.locator('li.step [title], li.step a').all()) await el.hover();
   expect(await page.locator('a[href^="javascript:" i], a[href^="data:" i]').count()).toBe(0);
 
-  console.log(`XSS executions: ${hits.length} of ${ALL.length} (vectors shown as text in ${places} places on ${PAGES.length} pages)`);
+  // The logs, scrolled through a screen at a time: every vector is in some row's text (as the
+  // terminal shows it: ANSI styles and OSC 8 link markers are not text).
+  const asShown = (v) => v.replace(/\x1b\]8;[^\x07\x1b]*(?:\x07|\x1b\\)/g, '').replace(/\x1b\[[0-9;]*m/g, '').replace(/\s+/g, ' ').trim();
+  const textLogs = [
+    ...logs.filter(({ log }) => log.type !== 'h').map(({ url }) => url),
+    `/s/xss/builds/${XSS.caRecord}/log?job=${XSS.caJob}&no=1`,
+    `/s/servicestage/builds/${XSS.ssBuild}/log`,
+  ];
+  for (const path of textLogs) {
+    await page.goto(path);
+    const scroller = page.locator('.log-scroll');
+    await expect(page.locator('.log-row:not(.log-row--loading)').first()).toBeVisible();
+    await scroller.evaluate((el) => { el.scrollTop = 0; });
+    const seen = [];
+    for (let screen = 0; ; screen++) {
+      expect(screen, `${path} never reached its end`).toBeLessThan(200);
+      await expect(page.locator('.log-row--loading')).toHaveCount(0);
+      seen.push(...(await page.locator('.log-row .lt').allTextContents()).map((t) => t.replace(/\s+/g, ' ')));
+      const atEnd = await scroller.evaluate((el) => el.scrollTop + el.clientHeight >= el.scrollHeight - 2);
+      if (atEnd) break;
+      // The next screen is read once the viewer has drawn it (its top moved).
+      const top = await scroller.getAttribute('data-top');
+      await scroller.evaluate((el) => { el.scrollTop += el.clientHeight; });
+      await expect(scroller).not.toHaveAttribute('data-top', top);
+    }
+    expect(await injectedMarkup(page), `markup from a vector on ${path}`).toEqual([]);
+    const missing = ALL.filter((v) => !seen.some((t) => t.includes(asShown(v))));
+    expect(missing, `vectors not shown as text in the rows of ${path}`).toEqual([]);
+    places += ALL.length;
+  }
+
+  console.log(`XSS executions: ${hits.length} of ${ALL.length} (vectors shown as text in ${places} places on ${PAGES.length + textLogs.length} pages)`);
   expect(hits).toEqual([]);
   expect(new Set(PAGES.flatMap((p) => p.want)).size, 'every vector checked somewhere').toBe(ALL.length);
 });

@@ -74,7 +74,7 @@ fn route(ctx: &Ctx, req: &Req) -> Reply {
         .cfg
         .xss
         .as_ref()
-        .and_then(|c| c.route(&req.method, &segs, now))
+        .and_then(|c| c.route(&req.method, &segs, &req.query, now))
     {
         return r;
     }

@@ -68,7 +68,14 @@ impl Corpus {
     }
 
     /// The reply for `method segs` when it is one of the corpus's resources.
-    pub fn route(&self, method: &str, segs: &[&str], now: i64) -> Option<Reply> {
+    /// `query` is the request's query (ServiceStage's log reads `from`).
+    pub fn route(
+        &self,
+        method: &str,
+        segs: &[&str],
+        query: &[(String, String)],
+        now: i64,
+    ) -> Option<Reply> {
         if method != "GET" {
             return None;
         }
@@ -85,11 +92,22 @@ impl Corpus {
             ["assembling", "v1", "jobs", SS_JOB, "builds"] => self.ss_builds(),
             ["assembling", "v1", "builds", SS_BUILD] => self.ss_detail(now),
             ["assembling", "v1", "builds", SS_BUILD, "phases"] => self.ss_phases(),
-            ["assembling", "v1", "builds", SS_BUILD, "logs"] => Reply::json(
-                200,
-                &json!({"buildlog": self.all_lines(), "next": null,
-                        "phase_states": "", "phases": ""}),
-            ),
+            ["assembling", "v1", "builds", SS_BUILD, "logs"] => {
+                // From `from` to the end, in one answer; `next` is the end, as documented.
+                let all = self.all_lines();
+                let from = query
+                    .iter()
+                    .find(|(k, _)| k == "from")
+                    .and_then(|(_, v)| v.parse::<usize>().ok())
+                    .unwrap_or(0)
+                    .min(all.len());
+                let rest = String::from_utf8_lossy(&all.as_bytes()[from..]).into_owned();
+                Reply::json(
+                    200,
+                    &json!({"buildlog": rest, "next": all.len(),
+                            "phase_states": "", "phases": ""}),
+                )
+            }
             ["assembling", "v1", "builds", SS_ERROR_BUILD, ..] => {
                 error(400, "SVCSTG.CPE.5004400", &self.all_lines())
             }
@@ -284,7 +302,7 @@ mod tests {
             format!("assembling/v1/builds/{SS_ERROR_BUILD}"),
         ] {
             let segs: Vec<&str> = path.split('/').collect();
-            let r = c.route("GET", &segs, 1_800_000_000_000).expect(&path);
+            let r = c.route("GET", &segs, &[], 1_800_000_000_000).expect(&path);
             let v: Value = serde_json::from_str(&r.body).expect(&path);
             // Every vector runs alert(N) when executed.
             if !path.ends_with("/builds") {
@@ -292,16 +310,46 @@ mod tests {
             }
         }
         assert!(c
-            .route("GET", &["v3", "jobs", "other", "history"], 0)
+            .route("GET", &["v3", "jobs", "other", "history"], &[], 0)
             .is_none());
-        assert!(c.route("POST", &["v3", CA_PROJECT, "jobs"], 0).is_none());
+        assert!(c
+            .route("POST", &["v3", CA_PROJECT, "jobs"], &[], 0)
+            .is_none());
+    }
+
+    #[test]
+    fn the_servicestage_log_is_read_on_from_where_next_said() {
+        let c = corpus();
+        let read = |from: &str| {
+            let q = [("from".to_string(), from.to_string())];
+            let r = c
+                .route(
+                    "GET",
+                    &["assembling", "v1", "builds", SS_BUILD, "logs"],
+                    &q,
+                    0,
+                )
+                .unwrap();
+            let v: Value = serde_json::from_str(&r.body).unwrap();
+            (
+                v["buildlog"].as_str().unwrap().to_string(),
+                v["next"].as_u64().unwrap(),
+            )
+        };
+        let (all, next) = read("0");
+        assert_eq!((all.clone(), next), (c.all_lines(), all.len() as u64));
+        assert_eq!(
+            read(&next.to_string()),
+            (String::new(), next),
+            "nothing new at the end"
+        );
     }
 
     #[test]
     fn stages_and_phases_carry_every_vector_in_order() {
         let c = corpus();
         let r = c
-            .route("GET", &["v1", "record", CA_RECORD, "full-stages"], 0)
+            .route("GET", &["v1", "record", CA_RECORD, "full-stages"], &[], 0)
             .unwrap();
         let v: Value = serde_json::from_str(&r.body).unwrap();
         let names: Vec<&str> = v["result"]["build_stages"]
@@ -318,6 +366,7 @@ mod tests {
             .route(
                 "GET",
                 &["assembling", "v1", "builds", SS_BUILD, "phases"],
+                &[],
                 0,
             )
             .unwrap();
