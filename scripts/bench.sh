@@ -86,7 +86,9 @@ cat > "$DIST/config.json" <<'JSON'
   "title": "buildscope (benchmark)",
   "sources": [
     { "id": "local", "kind": "buildbot", "name": "Benchmark Buildbot", "url": "/buildbot/" },
-    { "id": "synthetic", "kind": "buildbot", "name": "Synthetic log (simulator)", "url": "/servicestage/synthetic-buildbot/" }
+    { "id": "synthetic", "kind": "buildbot", "name": "Synthetic log (simulator)", "url": "/servicestage/synthetic-buildbot/" },
+    { "id": "codearts", "kind": "codearts", "name": "CodeArts Build (simulator)", "url": "/codearts/", "auth": "proxy",
+      "project_id": "5717e71c5717e71c5717e71c5717e71c" }
   ]
 }
 JSON

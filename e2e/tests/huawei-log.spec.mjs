@@ -82,6 +82,24 @@ test('the 1M-line CodeArts log opens fast, jumps to its end without reading it a
   await expect(hit).toContainText('SIM1M-NEEDLE-CHARLIE-e05a67');
   await expect(hit.locator('.ln')).toHaveAttribute('data-ln', '999997');
   await expect(page.locator('.log-status')).toContainText(/^1,000,000 lines · /);
+
+  // Back to the top, then a permalink deep in the log survives a reload: the count starts
+  // again and the line is shown, selected, once its number is known.
+  await page.locator('.log-scroll').focus();
+  await page.keyboard.press('g');
+  await expect(row(page, 0).locator('.ln')).toHaveAttribute('data-ln', '1');
+  await expect(row(page, 0)).toBeInViewport();
+  await page.getByLabel('Search the log').fill('SIM1M-NEEDLE-ALPHA-7f3c9e');
+  await page.getByLabel('Search the log').press('Enter');
+  const alpha = page.locator('.log-row', { has: page.locator('mark.hit') });
+  await expect(alpha.locator('.ln')).toHaveAttribute('data-ln', '999990', { timeout: 60_000 });
+  await alpha.locator('.ln').click();
+  await expect(page).toHaveURL(/#L999990$/);
+  await page.reload();
+  const selected = page.locator('.log-row--selected');
+  await expect(selected).toHaveAttribute('data-line', '999989', { timeout: 200_000 });
+  await expect(selected.locator('.lt')).toContainText('SIM1M-NEEDLE-ALPHA-7f3c9e');
+  await expect(selected).toBeInViewport();
   await guard.check();
 });
 
@@ -108,7 +126,8 @@ test('a ServiceStage build log shows its lines', async ({ page }) => {
   const build = ssBuildId(1, 1);
   await page.goto(`/s/servicestage/builds/${build}`);
   await enterToken(page);
-  await page.locator('.build-log-link').click();
+  // From a phase row: ServiceStage logs a build, so every phase opens the build's log.
+  await page.locator('li.phase').nth(3).locator('.phase__log').click();
   await expect(page).toHaveURL(new RegExp(`/s/servicestage/builds/${build}/log$`));
   await expect(row(page, 0).locator('.lt')).not.toBeEmpty();
   await page.locator('.log-scroll').focus();
@@ -133,6 +152,23 @@ test('a running CodeArts log follows new lines at the bottom', async ({ page }) 
   const atBottom = () => page.locator('.log-scroll').evaluate((el) => el.scrollHeight - el.scrollTop - el.clientHeight < 40);
   await expect.poll(atBottom).toBe(true);
   await expect(page.locator('button.follow')).toHaveAttribute('aria-pressed', 'true');
+
+  // Scrolling up pauses: the reader's line stays in view while the log grows below it.
+  await page.locator('.log-scroll').hover();
+  await page.mouse.wheel(0, -600);
+  await expect(page.locator('button.follow')).toHaveAttribute('aria-pressed', 'false');
+  // The row at the middle of the viewport: the one being read, by its text (its place may
+  // still move down while the lines before the tail are counted in).
+  const text = await page.locator('.log-scroll').evaluate((el) => {
+    const r = el.getBoundingClientRect();
+    return document.elementFromPoint(r.x + r.width / 2, r.y + r.height / 2).closest('.log-row').querySelector('.lt').textContent;
+  });
+  expect(text).toMatch(/item \d+/);
+  const count = async () => Number((await page.locator('.log-status').textContent()).match(/^≥? ?([\d,]+) lines/)[1].replace(/,/g, ''));
+  const before = await count();
+  await expect.poll(count, { timeout: 20_000 }).toBeGreaterThan(before + 100);
+  await expect(page.locator('.log-row .lt').getByText(text, { exact: true })).toBeInViewport();
+  await expect(page.locator('button.follow')).toHaveAttribute('aria-pressed', 'false');
   await guard.check();
 });
 

@@ -70,7 +70,7 @@ pub struct CaJob {
     pub slot_ms: Option<i64>,
 }
 
-pub const CA_JOBS: [CaJob; 5] = [
+pub const CA_JOBS: [CaJob; 6] = [
     CaJob {
         idx: 1,
         id: "a1b2c3d4e5f60718293a4b5c6d7e8f01",
@@ -128,6 +128,21 @@ pub const CA_JOBS: [CaJob; 5] = [
         project: CA_SYNTHETIC_PROJECT_ID,
         log: CaLogKind::Growing { ms_per_line: 1 },
         slot_ms: Some(1000),
+    },
+    // The same synthetic log at ten times the length, finished: `make bench` compares the
+    // viewer's memory at 1M and 10M lines of a log read by offset.
+    CaJob {
+        idx: 6,
+        id: "a1b2c3d4e5f60718293a4b5c6d7e8f06",
+        name: "sim-synthetic-10m-lines",
+        outcome: CaOutcome::Failed,
+        repo_name: "synthetic-log",
+        branch: "master",
+        project: CA_SYNTHETIC_PROJECT_ID,
+        log: CaLogKind::Synthetic {
+            lines: 10 * SYNTHETIC_LOG_LINES,
+        },
+        slot_ms: Some(1_500_000),
     },
 ];
 

@@ -86,7 +86,7 @@ fn header<'a>(head: &'a str, name: &str) -> Option<&'a str> {
 fn desc_reads_the_tail_of_the_million_line_log_directly() {
     let sim = Sim::start(&[]);
     let jobs = sim.get(&format!("/v3/{SYNTH_PROJECT}/jobs")).json();
-    assert_eq!(jobs["total"], 2);
+    assert_eq!(jobs["total"], 3, "1M, growing, 10M");
     assert_eq!(jobs["jobs"][0]["id"], BIG);
     let base = format!("/v1/log/{BIG}/1/real-time-log");
     let (start, total, tail, more) = page(&sim, &format!("{base}?sort=DESC&size=12"));
@@ -95,6 +95,17 @@ fn desc_reads_the_tail_of_the_million_line_log_directly() {
     assert!(tail.ends_with("Finished: FAILED\n"));
     assert!(SYNTHETIC_TOKENS.iter().all(|t| tail.contains(t)));
     assert!(total > 90_000_000, "{total} bytes");
+    // The 10M-line job: the same log, ten times as long, and its tail read as directly.
+    let big10 = "a1b2c3d4e5f60718293a4b5c6d7e8f06";
+    let (_, total10, tail10, _) = page(
+        &sim,
+        &format!("/v1/log/{big10}/1/real-time-log?sort=DESC&size=3"),
+    );
+    assert!(tail10.ends_with("Finished: FAILED\n"));
+    assert!(
+        total10 > 9 * total && total10 < 11 * total,
+        "{total10} vs {total}"
+    );
     // The same chunk read forwards; then further back, contiguously.
     assert_eq!(
         page(&sim, &format!("{base}?start_offset={start}&size=12")),

@@ -3,7 +3,7 @@ use buildscope_core::servicestage::{system_label, Phase};
 use leptos::prelude::*;
 
 /// ServiceStage's six build phases in order, each with its own state; the state word is the
-/// badge's system label so all nine states stay distinct.
+/// badge's system label so all nine states stay distinct. No time axis: the API gives none.
 #[component]
 pub fn PhaseStrip(
     phases: Vec<Phase>,
@@ -30,5 +30,9 @@ pub fn PhaseStrip(
                 })
                 .collect_view()}
         </ol>
+        // Said, not guessed: the phases API has no times (`{id, name, state}` only).
+        <p class="phases__note muted">
+            "ServiceStage reports each phase's state but not its times: phases are shown in order, not on a time axis."
+        </p>
     }
 }
