@@ -22,7 +22,7 @@ use leptos::ev;
 use leptos::html::{Div, Input};
 use leptos::prelude::*;
 use std::ops::Range;
-use wasm_bindgen::JsValue;
+use wasm_bindgen::{JsCast, JsValue};
 
 /// How long after a wheel, key or pointer input a scroll still counts as the user's: Chromium's
 /// smooth scrolling of one wheel notch or key press runs for a few hundred ms.
@@ -544,9 +544,9 @@ pub fn LogViewer(
 
     // A row element lives as long as its line is on screen and its text stays the same: the
     // key is the line and a digest of what its text shows (content, start style, group title,
-    // search). A decoration (error mark, selection, current hit, fold) is patched in place, so
-    // a text selection inside a row survives the scan; a row whose text changed is built anew.
-    // Rows hold no memos of their own: scrolling creates and drops only DOM and render effects.
+    // search). A decoration (error mark, selection, current hit, fold) is patched in place (by
+    // `decorate`), so a text selection inside a row survives the scan; a row whose text
+    // changed is built anew. Rows hold no reactive nodes: scrolling creates and drops DOM only.
     let keys = Memo::new(move |_| {
         let range = frame.with(|f| f.rendered());
         sig.version.track();
@@ -573,10 +573,66 @@ pub fn LogViewer(
     });
     let translate = move || format!("translateY({}px)", -frame.with(|f| f.rendered_offset_px()));
 
-    let numbered_now = move |line: u64| {
-        sig.extent.track();
-        numbered(line)
+    // What a row shows beyond its text, read at the moment (untracked): a row is built with
+    // it, and `decorate` below patches the rows on screen when it changes.
+    let decor = move |line: u64| -> Decor {
+        session.with_value(|s| {
+            let mut d = Decor {
+                ln: gutter(s.line_no(line), line),
+                unnumbered: !matches!(s.line_no(line), Some(LineNo::Exact(_))),
+                selected: selection
+                    .with_untracked(|s| s.is_some_and(|(a, b)| line >= a && line <= b)),
+                ..Decor::default()
+            };
+            s.with_scanner(|sc| {
+                d.error = sc.errors().binary_search(&line).is_ok();
+                d.current_mark = current_hit
+                    .get_untracked()
+                    .and_then(|k| sc.hits()?.nth(k))
+                    .filter(|(l, _)| *l == line)
+                    .map(|(_, i)| i as usize);
+                if let Some(g) = sc.groups().group(line) {
+                    d.folded = toggled.with_untracked(|t| is_collapsed(g, t));
+                    d.group_len = g
+                        .end
+                        .map_or(String::new(), |e| format!(" ({} lines)", e - g.start));
+                }
+            });
+            d
+        })
     };
+    let rows_box = NodeRef::<Div>::new();
+    // The one place the rows on screen get their decorations (error mark, selection, the
+    // current hit, line number, fold state). Rows hold no reactive closures of their own:
+    // an effect that is dropped stays in the subscriber list of every signal it read
+    // (reactive_graph 0.2 never unsubscribes a dropped effect), so rows rebuilt by the
+    // thousand — a byte-paged log counting lines before its tail re-keys every row on each
+    // chunk, a drag rebuilds them on every frame — made each later signal change slower and
+    // the heap larger. A row built after this runs reads the same facts when it is built.
+    Effect::new(move |_| {
+        keys.track();
+        sig.scan_version.track();
+        sig.extent.track();
+        selection.track();
+        current_hit.track();
+        toggled.track();
+        let Some(rows_el) = rows_box.get() else {
+            return;
+        };
+        let children = rows_el.children();
+        for i in 0..children.length() {
+            let Some(row) = children.item(i) else {
+                continue;
+            };
+            let Some(line) = row
+                .get_attribute("data-line")
+                .and_then(|l| l.parse::<u64>().ok())
+            else {
+                continue;
+            };
+            decorate(&row, &decor(line));
+        }
+    });
     let render_row = move |key: RowKey| {
         let line = key.line;
         let text = key.text.and_then(|_| {
@@ -610,7 +666,8 @@ pub fn LogViewer(
                 })
             })
         });
-        let base = match &text {
+        let d = decor(line);
+        let class = match &text {
             None => "log-row log-row--loading".to_string(),
             Some(t) => {
                 let mut class = format!("log-row s-{}", t.stream.key());
@@ -623,31 +680,19 @@ pub fn LogViewer(
                 } else if !t.hits.is_empty() {
                     class.push_str(" log-row--hit");
                 }
+                if d.error {
+                    class.push_str(" log-row--error");
+                }
+                if d.selected {
+                    class.push_str(" log-row--selected");
+                }
                 class
             }
         };
-        let loaded = text.is_some();
-        let class = move || {
-            let mut class = base.clone();
-            if loaded {
-                sig.scan_version.track();
-                let error = session
-                    .with_value(|s| s.with_scanner(|sc| sc.errors().binary_search(&line).is_ok()));
-                if error {
-                    class.push_str(" log-row--error");
-                }
-                if selection.with(|s| s.is_some_and(|(a, b)| line >= a && line <= b)) {
-                    class.push_str(" log-row--selected");
-                }
-            }
-            class
-        };
-        let current = move || {
-            let k = current_hit.get()?;
-            session
-                .with_value(|s| s.with_scanner(|sc| sc.hits()?.nth(k)))
-                .filter(|(l, _)| *l == line)
-                .map(|(_, i)| i)
+        let ln_class = if d.unnumbered {
+            "ln ln--unnumbered"
+        } else {
+            "ln"
         };
         // The time is drawn from an attribute, like the line number: a copied range of lines
         // is their text alone.
@@ -665,9 +710,9 @@ pub fn LogViewer(
             Some(RowText {
                 header: Some(title),
                 ..
-            }) => group_header(line, title, send, toggled, session).into_any(),
+            }) => group_header(line, title, &d, send).into_any(),
             Some(t) => view! {
-                <span class="lt">{level}{render_pieces(&t.spans, &t.hits, current)}</span>
+                <span class="lt">{level}{render_pieces(&t.spans, &t.hits, d.current_mark)}</span>
             }
             .into_any(),
         };
@@ -676,12 +721,7 @@ pub fn LogViewer(
                 // On press, not click: a click whose press and release land on different
                 // elements is never delivered. Default prevented: shift does not extend a
                 // text selection.
-                <span class="ln" aria-hidden="true"
-                    class:ln--unnumbered=move || !numbered_now(line)
-                    data-ln=move || {
-                        sig.extent.track();
-                        session.with_value(|s| gutter(s.line_no(line), line))
-                    }
+                <span class=ln_class aria-hidden="true" data-ln=d.ln
                     on:mousedown=move |e: web_sys::MouseEvent| {
                         if e.button() == 0 && numbered(line) {
                             e.prevent_default();
@@ -821,7 +861,7 @@ pub fn LogViewer(
                 data-top=move || frame.with(|f| format!("{:.2}", f.top))>
                 <div node_ref=spacer class="log-spacer">
                     <div class="log-layer" style:height=move || frame.with(|f| format!("{}px", f.geometry.viewport_px))>
-                        <div class="log-rows" style:transform=translate>
+                        <div node_ref=rows_box class="log-rows" style:transform=translate>
                             <For each=move || keys.get() key=|k| *k children=render_row/>
                         </div>
                     </div>
@@ -832,72 +872,136 @@ pub fn LogViewer(
     }
 }
 
-/// A group header's text: the fold button and the group's title and length. The fold state
-/// and the length are patched in place as the user toggles and the scan finds the end.
+/// A group header's text: the fold button and the group's title and length, as `d` says now
+/// (`decorate` patches them as the user toggles and the scan finds the group's end).
 fn group_header(
     line: u64,
     title: String,
+    d: &Decor,
     send: impl Fn(Event) + Copy + 'static,
-    toggled: Memo<std::collections::BTreeSet<u64>>,
-    session: StoredValue<LogSession, LocalStorage>,
 ) -> impl IntoView {
-    let sig = session.with_value(|s| s.sig);
-    let folded = Memo::new(move |_| {
-        sig.scan_version.track();
-        toggled.with(|t| {
-            session.with_value(|s| {
-                s.with_scanner(|sc| sc.groups().group(line).is_some_and(|g| is_collapsed(g, t)))
-            })
-        })
-    });
-    let len = move || {
-        sig.scan_version.track();
-        session
-            .with_value(|s| {
-                s.with_scanner(|sc| {
-                    sc.groups()
-                        .group(line)
-                        .and_then(|g| g.end.map(|e| e - g.start))
-                })
-            })
-            .map_or(String::new(), |n| format!(" ({n} lines)"))
-    };
-    let label = {
-        let title = title.clone();
-        move || {
-            let action = if folded.get() { "Expand" } else { "Collapse" };
-            format!("{action} group {title}")
-        }
-    };
     view! {
         <span class="lt">
-            <button type="button" class="group-toggle" aria-expanded=move || (!folded.get()).to_string()
-                aria-label=label
+            <button type="button" class="group-toggle" aria-expanded=(!d.folded).to_string()
+                aria-label=fold_label(d.folded, &title)
                 on:click=move |_| send(Event::ToggleGroup(line))>
-                {move || if folded.get() { "▸" } else { "▾" }}
+                {fold_glyph(d.folded)}
             </button>
             <span class="group-title">{title}</span>
-            <span class="group-len">{len}</span>
+            <span class="group-len">{d.group_len.clone()}</span>
         </span>
     }
 }
 
-fn render_pieces(
-    spans: &[Span],
-    hits: &[Range<usize>],
-    current: impl Fn() -> Option<u32> + Copy + Send + Sync + 'static,
-) -> impl IntoView {
+fn fold_label(folded: bool, title: &str) -> String {
+    let action = if folded { "Expand" } else { "Collapse" };
+    format!("{action} group {title}")
+}
+
+fn fold_glyph(folded: bool) -> &'static str {
+    if folded {
+        "▸"
+    } else {
+        "▾"
+    }
+}
+
+/// A row's decorations (see the viewer's `decor`).
+#[derive(Debug, Clone, Default, PartialEq)]
+struct Decor {
+    ln: String,
+    unnumbered: bool,
+    error: bool,
+    selected: bool,
+    /// The current search hit's mark in this line, by its index in the line.
+    current_mark: Option<usize>,
+    folded: bool,
+    group_len: String,
+}
+
+/// Patches row element `row` to show `d`, touching only what differs (a text selection in the
+/// row survives).
+fn decorate(row: &web_sys::Element, d: &Decor) {
+    let classes = row.class_list();
+    if classes.contains("log-row--loading") {
+        return;
+    }
+    let _ = classes.toggle_with_force("log-row--error", d.error);
+    let _ = classes.toggle_with_force("log-row--selected", d.selected);
+    if let Ok(Some(ln)) = row.query_selector(":scope > .ln") {
+        set_attr(&ln, "data-ln", &d.ln);
+        let _ = ln
+            .class_list()
+            .toggle_with_force("ln--unnumbered", d.unnumbered);
+    }
+    if classes.contains("log-row--hit") {
+        if let Ok(marks) = row.query_selector_all("mark.hit") {
+            for i in 0..marks.length() {
+                let Some(mark) = marks
+                    .item(i)
+                    .and_then(|n| n.dyn_into::<web_sys::Element>().ok())
+                else {
+                    continue;
+                };
+                let k = mark
+                    .get_attribute("data-hit")
+                    .and_then(|k| k.parse::<usize>().ok());
+                let _ = mark
+                    .class_list()
+                    .toggle_with_force("hit--current", k.is_some() && k == d.current_mark);
+            }
+        }
+    }
+    if classes.contains("log-row--group") {
+        if let Ok(Some(button)) = row.query_selector(".group-toggle") {
+            let title = row
+                .query_selector(".group-title")
+                .ok()
+                .flatten()
+                .and_then(|t| t.text_content())
+                .unwrap_or_default();
+            set_attr(&button, "aria-expanded", &(!d.folded).to_string());
+            set_attr(&button, "aria-label", &fold_label(d.folded, &title));
+            set_text(&button, fold_glyph(d.folded));
+        }
+        if let Ok(Some(len)) = row.query_selector(".group-len") {
+            set_text(&len, &d.group_len);
+        }
+    }
+}
+
+fn set_attr(el: &web_sys::Element, name: &str, value: &str) {
+    if el.get_attribute(name).as_deref() != Some(value) {
+        let _ = el.set_attribute(name, value);
+    }
+}
+
+fn set_text(el: &web_sys::Element, value: &str) {
+    if el.text_content().as_deref() != Some(value) {
+        el.set_text_content(Some(value));
+    }
+}
+
+fn render_pieces(spans: &[Span], hits: &[Range<usize>], current: Option<usize>) -> impl IntoView {
     let lens: Vec<usize> = spans.iter().map(|s| s.text.len()).collect();
     pieces(&lens, hits)
         .into_iter()
         .map(|p| {
             let span = &spans[p.span];
-            let text = span.text.get(p.start..p.end).unwrap_or_default().to_string();
+            let text = span
+                .text
+                .get(p.start..p.end)
+                .unwrap_or_default()
+                .to_string();
             let styled = styled_span(text, &span.style);
             match p.hit {
                 Some(k) => {
-                    let k = k as u32;
-                    view! { <mark class="hit" class:hit--current=move || current() == Some(k)>{styled}</mark> }.into_any()
+                    let class = if current == Some(k) {
+                        "hit hit--current"
+                    } else {
+                        "hit"
+                    };
+                    view! { <mark class=class data-hit=k>{styled}</mark> }.into_any()
                 }
                 None => styled.into_any(),
             }
