@@ -21,6 +21,7 @@ use buildscope_core::timefmt::{group_digits, human_bytes};
 use leptos::ev;
 use leptos::html::{Div, Input};
 use leptos::prelude::*;
+use leptos::tachys::view::keyed::keyed;
 use std::ops::Range;
 use wasm_bindgen::{JsCast, JsValue};
 
@@ -862,7 +863,12 @@ pub fn LogViewer(
                 <div node_ref=spacer class="log-spacer">
                     <div class="log-layer" style:height=move || frame.with(|f| format!("{}px", f.geometry.viewport_px))>
                         <div node_ref=rows_box class="log-rows" style:transform=translate>
-                            <For each=move || keys.get() key=|k| *k children=render_row/>
+                            // Keyed without `<For>`: For gives each row an owner, and an owner's parent keeps
+                            // a handle to every child it ever had (reactive_graph 0.2), so each
+                            // row built and dropped kept ~100 bytes alive — 40 MB over a 10M-line
+                            // CodeArts log whose rows are re-keyed on every chunk. Rows hold no
+                            // reactive nodes, so they need no owner.
+                            {move || keyed(keys.get(), |k| *k, move |_, k| (|_| {}, render_row(k)))}
                         </div>
                     </div>
                 </div>
