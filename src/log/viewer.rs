@@ -578,9 +578,10 @@ pub fn LogViewer(
     // it, and `decorate` below patches the rows on screen when it changes.
     let decor = move |line: u64| -> Decor {
         session.with_value(|s| {
+            let no = s.line_no(line);
             let mut d = Decor {
-                ln: gutter(s.line_no(line), line),
-                unnumbered: !matches!(s.line_no(line), Some(LineNo::Exact(_))),
+                ln: gutter(no, line),
+                unnumbered: !matches!(no, Some(LineNo::Exact(_))),
                 selected: selection
                     .with_untracked(|s| s.is_some_and(|(a, b)| line >= a && line <= b)),
                 ..Decor::default()
@@ -594,6 +595,7 @@ pub fn LogViewer(
                     .map(|(_, i)| i as usize);
                 if let Some(g) = sc.groups().group(line) {
                     d.folded = toggled.with_untracked(|t| is_collapsed(g, t));
+                    d.fold_label = fold_label(d.folded, &g.title);
                     d.group_len = g
                         .end
                         .map_or(String::new(), |e| format!(" ({} lines)", e - g.start));
@@ -609,9 +611,10 @@ pub fn LogViewer(
     // (reactive_graph 0.2 never unsubscribes a dropped effect), so rows rebuilt by the
     // thousand — a byte-paged log counting lines before its tail re-keys every row on each
     // chunk, a drag rebuilds them on every frame — made each later signal change slower and
-    // the heap larger. A row built after this runs reads the same facts when it is built.
+    // the heap larger. The rows on screen are not tracked: a row is built with the facts of
+    // the moment (a decoration change made before or after it was built reaches it either
+    // way), so scrolling does not patch every row again on each frame.
     Effect::new(move |_| {
-        keys.track();
         sig.scan_version.track();
         sig.extent.track();
         selection.track();
@@ -889,7 +892,7 @@ fn group_header(
     view! {
         <span class="lt">
             <button type="button" class="group-toggle" aria-expanded=(!d.folded).to_string()
-                aria-label=fold_label(d.folded, &title)
+                aria-label=d.fold_label.clone()
                 on:click=move |_| send(Event::ToggleGroup(line))>
                 {fold_glyph(d.folded)}
             </button>
@@ -913,7 +916,7 @@ fn fold_glyph(folded: bool) -> &'static str {
 }
 
 /// A row's decorations (see the viewer's `decor`).
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Default)]
 struct Decor {
     ln: String,
     unnumbered: bool,
@@ -921,7 +924,9 @@ struct Decor {
     selected: bool,
     /// The current search hit's mark in this line, by its index in the line.
     current_mark: Option<usize>,
+    /// A group header's fold state, its button's label and the group's length.
     folded: bool,
+    fold_label: String,
     group_len: String,
 }
 
@@ -960,14 +965,8 @@ fn decorate(row: &web_sys::Element, d: &Decor) {
     }
     if classes.contains("log-row--group") {
         if let Ok(Some(button)) = row.query_selector(".group-toggle") {
-            let title = row
-                .query_selector(".group-title")
-                .ok()
-                .flatten()
-                .and_then(|t| t.text_content())
-                .unwrap_or_default();
             set_attr(&button, "aria-expanded", &(!d.folded).to_string());
-            set_attr(&button, "aria-label", &fold_label(d.folded, &title));
+            set_attr(&button, "aria-label", &d.fold_label);
             set_text(&button, fold_glyph(d.folded));
         }
         if let Ok(Some(len)) = row.query_selector(".group-len") {
