@@ -28,19 +28,22 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 say "native ANSI throughput (cargo bench -p buildscope-core --bench ansi)"
-cargo bench --locked -p buildscope-core --bench ansi 2>/dev/null | tee "$BUILDSCOPE_CACHE/bench-ansi.txt" | grep -E 'render' || true
-ANSI_MBPS=$(python3 - "$BUILDSCOPE_CACHE/bench-ansi.txt" <<'PY'
-import re, sys
+cargo bench --locked -p buildscope-core --bench ansi 2>/dev/null | tee "$BUILDSCOPE_CACHE/bench-ansi.txt" | grep -E 'render|parse' || true
+# Render throughput per data set, and the parser alone against vte 0.15 (JSON for bench.mjs).
+ANSI_JSON=$(python3 - "$BUILDSCOPE_CACHE/bench-ansi.txt" <<'PY'
+import json, re, sys
 text = open(sys.argv[1]).read()
 found = {}
 for section in re.split(r'\n(?=\(\w\))', text):
-    m = re.search(r'render_line[^\n]*?([\d.]+) MB/s', section)
-    if m:
-        found['coloured' if 'coloured' in section.split('\n')[0] else 'plain'] = m.group(1)
-print(f"{found.get('coloured', '?')} / {found.get('plain', '?')} MB/s")
+    kind = 'coloured' if 'coloured' in section.split('\n')[0] else 'plain'
+    for key, label in (('render', r'render_line'), ('ours', r'parse \(ours\)'), ('vte', r'parse \(vte\)')):
+        m = re.search(label + r'[^\n]*?([\d.]+) MB/s', section)
+        if m:
+            found.setdefault(kind, {})[key] = float(m.group(1))
+print(json.dumps(found))
 PY
 )
-export ANSI_MBPS
+export ANSI_JSON
 
 say "Buildbot master for the benchmark in $BENCH_DIR (API on 127.0.0.1:$BB_WWW_PORT)"
 bash harness/buildbot/bb.sh start "$BENCH_DIR"

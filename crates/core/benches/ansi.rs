@@ -9,7 +9,7 @@ use std::collections::HashSet;
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
-use buildscope_core::ansi::{render_line, strip_into, style_after, Style};
+use buildscope_core::ansi::{render_line, strip_into, style_after, Params, Parser, Perform, Style};
 use buildscope_core::log::groups::GroupIndex;
 // Deterministic, so every run measures the same text. Included by path: the library only
 // compiles it for its tests.
@@ -194,6 +194,78 @@ fn mb_per_s(bytes: usize, d: Duration) -> f64 {
     bytes as f64 / 1e6 / d.as_secs_f64().max(1e-9)
 }
 
+/// What a parser recognised, counted the same way for both parsers (parse only: no styles).
+#[derive(Default)]
+struct Count {
+    chars: usize,
+    controls: usize,
+    csi: usize,
+    osc: usize,
+}
+
+impl Perform for Count {
+    fn print(&mut self, _c: char) {
+        self.chars += 1;
+    }
+    fn print_str(&mut self, s: &str) {
+        self.chars += s.len();
+    }
+    fn execute(&mut self, _c: char) {
+        self.controls += 1;
+    }
+    fn csi_dispatch(&mut self, params: &Params, _i: &[u8], _a: char) {
+        self.csi += 1 + params.values().len();
+    }
+    fn osc_dispatch(&mut self, data: &str, _bell: bool) {
+        self.osc += data.len();
+    }
+}
+
+impl vte::Perform for Count {
+    fn print(&mut self, _c: char) {
+        self.chars += 1;
+    }
+    fn execute(&mut self, _byte: u8) {
+        self.controls += 1;
+    }
+    fn csi_dispatch(&mut self, params: &vte::Params, _i: &[u8], _ignore: bool, _a: char) {
+        self.csi += 1 + params.len();
+    }
+    fn osc_dispatch(&mut self, params: &[&[u8]], _bell: bool) {
+        self.osc += params.iter().map(|p| p.len()).sum::<usize>();
+    }
+}
+
+/// The parser alone, ours and vte 0.15's, over the same lines into the same counter: what the
+/// hand-written one costs or saves against the reference (vte is byte-at-a-time and
+/// terminal-complete; ours hands plain runs over whole and knows log text only).
+fn parser_benches(lines: &[String], bytes: usize) {
+    let ours = best(|| {
+        let mut parser = Parser::new();
+        let mut count = Count::default();
+        for line in lines {
+            parser.advance(&mut count, line);
+        }
+        black_box((count.chars, count.csi));
+    });
+    let theirs = best(|| {
+        let mut parser = vte::Parser::new();
+        let mut count = Count::default();
+        for line in lines {
+            parser.advance(&mut count, line.as_bytes());
+        }
+        black_box((count.chars, count.csi));
+    });
+    for (what, d) in [("parse (ours)", ours), ("parse (vte) ", theirs)] {
+        println!(
+            "  {what} {:>8.1} MB/s  ({:>6.0} ns/line, {:.3} s)",
+            mb_per_s(bytes, d),
+            d.as_secs_f64() * 1e9 / lines.len().max(1) as f64,
+            d.as_secs_f64()
+        );
+    }
+}
+
 fn text_benches(name: &str, lines: &[String], bytes: usize) {
     println!(
         "{name}: {} lines, {:.1} MB, avg {:.0} bytes/line",
@@ -237,6 +309,7 @@ fn text_benches(name: &str, lines: &[String], bytes: usize) {
             d.as_secs_f64()
         );
     }
+    parser_benches(lines, bytes);
 }
 
 fn main() {
