@@ -9,11 +9,13 @@ async function lineText(logid, n) {
   return logchunks[0].content.replace(/\n$/, '').slice(1).replace(/\x1b\[[0-9;]*m/g, '');
 }
 
+/** Every window of log lines the page asks for, by log id or by the page's own path (the
+ * first window, asked for by script/boot.js before the app runs). */
 function contentsRequests(page) {
   const seen = [];
   page.on('request', (r) => {
-    const m = r.url().match(/\/logs\/(\d+)\/contents\?offset=(\d+)&limit=(\d+)/);
-    if (m) seen.push({ offset: +m[2], limit: +m[3] });
+    const m = r.url().match(/\/logs\/[^/?]+\/contents\?offset=(\d+)&limit=(\d+)/);
+    if (m) seen.push({ offset: +m[1], limit: +m[2], url: r.url() });
   });
   return seen;
 }
@@ -72,6 +74,42 @@ test('#L150000 opens the 200k-line log at that line, highlighted, with one windo
   await expect(last).toBeInViewport();
   await page.keyboard.press('Home');
   await expect(row(page, 0)).toBeInViewport();
+  await guard.check();
+});
+
+test('the first window is asked for once, before the app runs; then the last lines, so End paints while the server is slow', async ({ page }) => {
+  const guard = guardPage(page);
+  const { build, step, log, url } = await stepLog('biglog', 'generate big log');
+  const requests = contentsRequests(page);
+  const asked = [];
+  page.on('request', (r) => asked.push(new URL(r.url()).pathname + new URL(r.url()).search));
+  const tailAt = log.num_lines - 100;
+  const tail = page.waitForResponse((r) => r.url().includes(`contents?offset=${tailAt}&limit=100`));
+  await page.goto(url);
+  await expect(row(page, 0).locator('.lt')).toHaveText(await lineText(log.logid, 0));
+  await tail;
+  // script/boot.js asked by the page's own path (it knows no log id); the app took that
+  // answer instead of asking again, by id or otherwise.
+  const at = `/buildbot/api/v2/builds/${build.buildid}/steps/${step.number}`;
+  expect(requests[0]).toMatchObject({ offset: 0, limit: 600, url: expect.stringContaining(`${at}/logs/stdio/contents?`) });
+  expect(requests.filter((r) => r.offset === 0)).toHaveLength(1);
+  expect(requests[1]).toMatchObject({ offset: tailAt, limit: 100 });
+  for (const early of [at, `${at}/logs/stdio`, '/config.json']) {
+    expect(asked.filter((p) => p === early), early).toHaveLength(1);
+  }
+  // From now on the server takes its time: End still shows the last line at once, from
+  // the lines read after the first screen.
+  const held = [];
+  let holding = true;
+  await page.route(/\/contents\?/, (route) => (holding ? held.push(route) : route.continue()));
+  await page.locator('.log-scroll').focus();
+  await page.keyboard.press('End');
+  const last = row(page, log.num_lines - 1);
+  await expect(last.locator('.lt')).toHaveText(await lineText(log.logid, log.num_lines - 1));
+  await expect(last).toBeInViewport();
+  holding = false;
+  for (const route of held) await route.continue();
+  await page.unroute(/\/contents\?/);
   await guard.check();
 });
 

@@ -16,7 +16,7 @@ async function inFlightCounter(page) {
     const fetch0 = window.fetch.bind(window);
     window.fetch = (input, init) => {
       const url = typeof input === 'string' ? input : input.url;
-      if (!/\/logs\/\d+\/contents/.test(url)) return fetch0(input, init);
+      if (!/\/logs\/[^/?]+\/contents/.test(url)) return fetch0(input, init);
       const signal = init?.signal ?? (input instanceof Request ? input.signal : undefined);
       let open = true;
       const done = (aborted) => { if (open) { open = false; s.now -= 1; if (aborted) s.aborted += 1; } };

@@ -185,6 +185,13 @@ impl BuildbotClient {
         self.endpoint.get(&url, buildbot::decode_logchunk).await
     }
 
+    /// The window of `log` that `script/boot.js` asked for before the app started, if it did
+    /// (`api/prefetch.rs`): asking for exactly that window takes its answer.
+    pub fn early_window(&self, log: &LogRef) -> Option<Window> {
+        let prefix = self.url(&format!("{}/contents?", paths::log(log)));
+        paths::window_of(&super::prefetch::asked(&prefix)?)
+    }
+
     /// Where the browser downloads (`inline = false`) or displays the raw log.
     pub fn raw_url(&self, log: &LogRef, inline: bool) -> String {
         self.url(&paths::raw(log, inline))

@@ -3,7 +3,7 @@
 //! What an answer means (success, token wanted, retry or not, the error's words) is decided by
 //! `buildscope_core::http`; this file only does the I/O.
 
-use super::auth;
+use super::{auth, prefetch};
 use buildscope_core::config::{AuthMode, Source, DEFAULT_TIMEOUT_MS};
 pub use buildscope_core::error::ServerError;
 use buildscope_core::error::{ApiError, ErrorKind};
@@ -107,11 +107,21 @@ impl Endpoint {
         decode(&body).map_err(|e| ApiError::decode(&self.source, url, e))
     }
 
-    /// GET `url` as text, retrying transient failures with backoff (`retry_delay_ms`).
+    /// GET `url` as text, retrying transient failures with backoff (`retry_delay_ms`). The
+    /// first attempt takes the answer `script/boot.js` asked for at this URL, if it did.
     pub async fn get_text(&self, url: &str) -> Result<String, ApiError> {
         let mut retries = 0;
         loop {
-            match self.attempt(url).await {
+            let early = if retries == 0 {
+                prefetch::take(url)
+            } else {
+                None
+            };
+            let attempt = match early {
+                Some(early) => self.adopt(url, early).await,
+                None => self.attempt(url).await,
+            };
+            match attempt {
                 Ok(body) => return Ok(body),
                 Err(e) => match retry_delay_ms(&e, retries) {
                     Some(ms) => {
@@ -121,6 +131,23 @@ impl Endpoint {
                     None => return Err(e),
                 },
             }
+        }
+    }
+
+    /// The answer boot.js asked for, judged like one of ours, within the same timeout (past
+    /// it boot.js still reads the body to its end: nobody is hung up on).
+    async fn adopt(&self, url: &str, early: js_sys::Promise) -> Result<String, ApiError> {
+        use futures::future::{select, Either};
+        let answer = Box::pin(prefetch::answer(early));
+        match select(answer, TimeoutFuture::new(self.timeout_ms)).await {
+            Either::Left((Ok(a), _)) => self.judge(url, a.status, a.request_id, a.body),
+            Either::Left((Err(message), _)) => Err(ApiError::new(
+                ErrorKind::Network,
+                &self.source,
+                url,
+                message,
+            )),
+            Either::Right(_) => Err(timeout_error(&self.source, url, self.timeout_ms)),
         }
     }
 
@@ -181,6 +208,17 @@ impl Endpoint {
                 format!("reading the response failed: {e}"),
             )
         })?;
+        self.judge(url, status, request_id, body)
+    }
+
+    /// What an answer means: its body, or the error naming source, status and server code.
+    fn judge(
+        &self,
+        url: &str,
+        status: u16,
+        request_id: Option<String>,
+        body: String,
+    ) -> Result<String, ApiError> {
         let class = classify(status);
         let server = if class == StatusClass::Success {
             match (self.envelope_error)(&body) {

@@ -5,6 +5,7 @@ pub mod buildbot;
 pub mod buildbot_ws;
 pub mod http;
 pub mod huawei;
+pub mod prefetch;
 
 use buildscope_core::config::{Config, ConfigError};
 

@@ -77,6 +77,10 @@ trait Fetch: Clone + 'static {
 struct BuildbotFetch {
     client: BuildbotClient,
     log: LogRef,
+    /// The window `script/boot.js` asked for before the app started, and the address it used
+    /// (the page's route names no log id): the first request for exactly that window goes
+    /// there, so the HTTP layer takes boot.js's answer.
+    early: Rc<RefCell<Option<(Window, LogRef)>>>,
 }
 
 impl Fetch for BuildbotFetch {
@@ -86,7 +90,9 @@ impl Fetch for BuildbotFetch {
         &self,
         request: Window,
     ) -> LocalBoxFuture<'static, Result<buildscope_core::buildbot::LogChunk, ApiError>> {
-        let (client, log) = (self.client.clone(), self.log.clone());
+        let early = self.early.borrow_mut().take_if(|(w, _)| *w == request);
+        let log = early.map_or_else(|| self.log.clone(), |(_, at)| at);
+        let client = self.client.clone();
         async move { client.contents(&log, Some(request)).await }.boxed_local()
     }
 }
@@ -138,6 +144,7 @@ enum Input {
     WantIndex,
     RetryNow,
     LaneFree,
+    OpenAt(Range<u64>),
     WantTail,
     Running(bool),
 }
@@ -310,6 +317,7 @@ impl<F: Fetch> Driven for Driver<F> {
             Input::WantIndex => self.drive(|e, lane| e.want_index(lane)),
             Input::RetryNow => self.drive(|e, lane| e.retry_now(lane)),
             Input::LaneFree => self.drive(|e, lane| e.lane_free(lane)),
+            Input::OpenAt(lines) => self.drive(|e, lane| e.open_at(lines, lane)),
             Input::WantTail => self.drive(|e, lane| e.with_source(F::want_tail, lane)),
             Input::Running(r) => {
                 self.drive(|e, lane| e.with_source(|s| F::set_running(s, r), lane))
@@ -342,13 +350,30 @@ pub struct LogSession {
 }
 
 impl LogSession {
-    /// A Buildbot log of `total` lines (as last known).
-    pub fn new(client: BuildbotClient, logid: i64, kind: LogType, total: u64) -> LogSession {
+    /// A Buildbot log of `total` lines (as last known). `opened` is the address the page was
+    /// opened by, when it names this very log: the window `script/boot.js` asked for there
+    /// (if it did) is asked for at once, so its answer is taken rather than asked again.
+    pub fn new(
+        client: BuildbotClient,
+        logid: i64,
+        kind: LogType,
+        total: u64,
+        opened: Option<LogRef>,
+    ) -> LogSession {
+        let early = opened.and_then(|at| Some((client.early_window(&at)?, at)));
+        let first = early
+            .as_ref()
+            .map(|(w, _)| w.offset()..w.offset() + w.limit());
         let fetch = BuildbotFetch {
             client,
             log: LogRef::Id(logid),
+            early: Rc::new(RefCell::new(early)),
         };
-        Self::start(fetch, BuildbotLines::new(kind), total)
+        let session = Self::start(fetch, BuildbotLines::new(kind), total);
+        if let Some(lines) = first {
+            session.input(Input::OpenAt(lines));
+        }
+        session
     }
 
     /// A Huawei log read by byte offset, of a build that is still `running` (or not). It starts

@@ -98,6 +98,7 @@ fn StepLogView(source: Source, buildid: i64, step: i64, slug: String) -> impl In
     // The log itself is keyed by its id so switching tabs starts a fresh session, while
     // refreshes of the page data (the log growing) only update the running one. An unknown
     // slug falls back to the step's first log once the page data is in.
+    let route_slug = slug.clone();
     let chosen = Memo::new(move |_| {
         if let Some(id) = fast.with(|f| f.as_ref().map(|(l, _)| l.logid)) {
             return Some(Some(id));
@@ -140,7 +141,14 @@ fn StepLogView(source: Source, buildid: i64, step: i64, slug: String) -> impl In
                 })
             });
             let resync = Callback::new(move |_| polled.refresh());
-            view! { <LogBody client=client.clone() log meta failed resync/> }.into_any()
+            // The address this page was opened by, when it names this log (an unknown slug
+            // fell back to the step's first log): boot.js may have asked for its first window.
+            let opened = (log.slug == route_slug).then(|| LogRef::BuildStep {
+                buildid,
+                step: StepRef::Number(step),
+                slug: route_slug.clone(),
+            });
+            view! { <LogBody client=client.clone() log meta failed resync opened/> }.into_any()
         }
     };
     view! {
@@ -206,6 +214,8 @@ fn LogBody(
     failed: bool,
     /// Reads the page data again (after a websocket reconnect).
     resync: Callback<()>,
+    /// The address the page was opened by, when it names this log.
+    opened: Option<LogRef>,
 ) -> impl IntoView {
     let log_ref = LogRef::Id(log.logid);
     let raw_url = client.raw_url(&log_ref, true);
@@ -217,7 +227,7 @@ fn LogBody(
         .into_any(),
         LogType::Html => view! { <HtmlLog client log download_url/> }.into_any(),
         kind => {
-            let session = LogSession::new(client.clone(), log.logid, kind, log.num_lines);
+            let session = LogSession::new(client.clone(), log.logid, kind, log.num_lines, opened);
             let complete = RwSignal::new(log.complete);
             let live = follow_log(&client, &log, &session, meta, complete, resync);
             let selected = web_sys::window()

@@ -240,6 +240,21 @@ pub fn contents(l: &LogRef, window: Option<Window>) -> String {
     }
 }
 
+/// The window a `…/contents?offset=&limit=` address written like [`contents`] asks for (the
+/// one `script/boot.js` asked for before the app started); `None` for anything else.
+pub fn window_of(url: &str) -> Option<Window> {
+    let (_, query) = url.rsplit_once("/contents?")?;
+    let (mut offset, mut limit) = (None, None);
+    for pair in query.split('&') {
+        match pair.split_once('=')? {
+            ("offset", v) => offset = Some(v.parse().ok()?),
+            ("limit", v) => limit = Some(v.parse().ok()?),
+            _ => return None,
+        }
+    }
+    Window::new(offset?, limit?)
+}
+
 /// The raw log as a download (`raw`, with Content-Disposition) or for display (`raw_inline`).
 pub fn raw(l: &LogRef, inline: bool) -> String {
     format!("{}/{}", log(l), if inline { "raw_inline" } else { "raw" })
@@ -367,6 +382,20 @@ mod tests {
         assert_eq!(raw(&LogRef::Id(29), true), "logs/29/raw_inline");
         assert_eq!(raw(&LogRef::Id(3), false), "logs/3/raw");
         assert_eq!(Window::new(0, 0), None);
+        // Read back from what `contents` writes, and nothing else.
+        let w = Window::new(149_699, 600);
+        let url = format!("/buildbot/api/v2/{}", contents(&LogRef::Id(3), w));
+        assert_eq!(window_of(&url), w);
+        for odd in [
+            "/x/contents?offset=1",
+            "/x/contents?offset=1&limit=0",
+            "/x/contents?offset=-1&limit=5",
+            "/x/contents?offset=1&limit=5&z=1",
+            "/x/contents",
+            "/x/raw?offset=1&limit=5",
+        ] {
+            assert_eq!(window_of(odd), None, "{odd}");
+        }
     }
 
     const PROPS: &str = "&property=branch&property=revision&property=got_revision";

@@ -96,6 +96,13 @@ pub trait LineSource {
     fn numbered(&self, total: u64) -> u64 {
         total
     }
+    /// Whether the line count is known before the lines are read (Buildbot says `num_lines`),
+    /// so the last lines can be asked for by number: the engine then reads the tail once the
+    /// first screen is covered ([`PlanConfig::tail`]). A byte source counts as it reads and
+    /// reads its tail its own way.
+    fn counted_up_front(&self) -> bool {
+        false
+    }
 }
 
 /// An answer read by a [`LineSource`].
@@ -208,6 +215,8 @@ pub struct Engine<S: LineSource> {
     shifts: Vec<Shift>,
     /// The settle timer is set: the view's windows wait for it.
     settling: bool,
+    /// The tail ([`PlanConfig::tail`]) was asked for: it is kept cached from then on.
+    tail_asked: bool,
     /// When the view last jumped (a new place, not a scroll).
     last_jump: Option<u64>,
     next_token: u64,
@@ -241,6 +250,7 @@ impl<S: LineSource> Engine<S> {
             quiet: 0,
             shifts: Vec::new(),
             settling: false,
+            tail_asked: false,
             last_jump: None,
             next_token: 0,
             requests: 0,
@@ -338,6 +348,31 @@ impl<S: LineSource> Engine<S> {
         }
         self.view = view;
         self.pump(lane);
+    }
+
+    /// The view will open on `lines`, known before it is laid out (the top, or a permalink's
+    /// line): ask for them now, so the answer is on its way while the page is built — or, for
+    /// a window `script/boot.js` asked for before the app started, taken over by the web layer
+    /// (`api/prefetch.rs`). Only before the first [`Engine::set_view`] and with nothing in
+    /// flight; `lines` are asked for as given (the early window's exact address), unless they
+    /// start past the log's end.
+    pub fn open_at(&mut self, lines: Range<u64>, lane: &mut Lane) {
+        if self.closed
+            || self.in_flight.is_some()
+            || !self.view.is_empty()
+            || lines.start >= lines.end
+            || lines.start >= self.total
+        {
+            return;
+        }
+        self.send(
+            Request {
+                offset: lines.start,
+                limit: lines.end - lines.start,
+                purpose: Purpose::View,
+            },
+            lane,
+        );
     }
 
     /// The answer to `token` arrived.
@@ -513,23 +548,59 @@ impl<S: LineSource> Engine<S> {
         self.wait_if_quiet(req.purpose, got.nothing_new);
         // Line numbers past u64 are nonsense from the server: nothing to keep.
         if let Some(end) = got.first.checked_add(n).filter(|_| n > 0) {
-            let keep = keep_range(&self.view, self.total, &self.cfg);
-            let near_view = got.first < keep.end && end > keep.start;
+            let keep = self.keep(&req);
+            let near_view = keep.iter().any(|k| got.first < k.end && end > k.start);
             match req.purpose {
                 Purpose::Scan => self.scanner.feed(got.first, got.lines.iter()),
                 // A source's own read (counting on) feeds the scan when it continues it.
                 Purpose::Background => self.feed_in_order(got.first, &got.lines),
-                Purpose::View => {}
+                Purpose::View | Purpose::Tail => {}
             }
             // A stale view window is kept too when still near: real lines, already paid for.
-            if req.purpose == Purpose::View || near_view {
+            if matches!(req.purpose, Purpose::View | Purpose::Tail) || near_view {
                 insert_styled_from(&mut self.cache, got.first, got.lines, got.start);
-                self.cache.retain_near(keep);
+                self.cache.retain_within(&keep);
                 self.out.push(Command::LinesChanged);
             }
         }
         self.scan_changed();
         self.pump(lane);
+    }
+
+    /// What the cache keeps once `landed` is in: the lines near the view (before the view is
+    /// laid out, the window that opened it: [`Engine::open_at`]) and the tail once asked for.
+    fn keep(&self, landed: &Request) -> Vec<Range<u64>> {
+        let near = if self.view.is_empty() && landed.purpose == Purpose::View {
+            landed.lines()
+        } else {
+            keep_range(&self.view, self.total, &self.cfg)
+        };
+        let mut keep = vec![near];
+        if self.tail_asked {
+            keep.push(self.tail_lines());
+        }
+        keep
+    }
+
+    fn tail_lines(&self) -> Range<u64> {
+        self.total.saturating_sub(self.cfg.tail)..self.total
+    }
+
+    /// The tail is asked for once, when the view is covered and before any scan: a few KB
+    /// that make End paint at once.
+    fn tail_due(&self, decision: &Decision) -> bool {
+        let next = matches!(
+            decision,
+            Decision::Idle
+                | Decision::Start(Request {
+                    purpose: Purpose::Scan,
+                    ..
+                })
+        );
+        next && !self.tail_asked
+            && self.source.counted_up_front()
+            && !self.view.is_empty()
+            && !self.cache.gaps(self.tail_lines()).is_empty()
     }
 
     /// Lines `at..` move down by `by`: in the cache, in the view, and for the web layer.
@@ -617,31 +688,45 @@ impl<S: LineSource> Engine<S> {
         }
         let scan_from = self.scanner.next_needed(self.scan_total());
         let in_flight = self.in_flight.map(|(_, r)| r);
-        match plan(
+        let decision = plan(
             &self.view,
             self.total,
             &self.cache,
             in_flight,
             scan_from,
             &self.cfg,
-        ) {
+        );
+        if self.tail_due(&decision) {
+            let lines = self.tail_lines();
+            let tail = Request {
+                offset: lines.start,
+                limit: lines.end - lines.start,
+                purpose: Purpose::Tail,
+            };
+            self.tail_asked = self.send(tail, lane);
+            return;
+        }
+        match decision {
             Decision::Idle => self.send_background(lane),
             Decision::Wait => {}
             // The thumb is being dragged: the view's window waits for it to settle.
             Decision::Start(r) | Decision::Replace(r)
                 if r.purpose == Purpose::View && self.settling => {}
-            Decision::Start(r) => self.send(r, lane),
+            Decision::Start(r) => {
+                self.send(r, lane);
+            }
             Decision::Replace(_) => self.superseded = true,
         }
     }
 
     /// Sends `req` if the lane is free; otherwise the lane wakes this engine when it frees
     /// and the plan is made again then.
-    fn send(&mut self, req: Request, lane: &mut Lane) {
+    /// Whether it was sent.
+    fn send(&mut self, req: Request, lane: &mut Lane) -> bool {
         let Some(request) = self.source.request(req.lines()) else {
-            return;
+            return false;
         };
-        self.dispatch(req, request, lane);
+        self.dispatch(req, request, lane)
     }
 
     /// Sends the source's own read when it wants one and no poll backoff holds it.
@@ -660,9 +745,9 @@ impl<S: LineSource> Engine<S> {
         self.dispatch(req, request, lane);
     }
 
-    fn dispatch(&mut self, req: Request, request: S::Request, lane: &mut Lane) {
+    fn dispatch(&mut self, req: Request, request: S::Request, lane: &mut Lane) -> bool {
         if !lane.take(self.lane) {
-            return;
+            return false;
         }
         let token = Token(self.next_token);
         self.next_token += 1;
@@ -670,6 +755,7 @@ impl<S: LineSource> Engine<S> {
         self.requests += 1;
         self.out.push(Command::Fetch { token, request });
         self.traffic();
+        true
     }
 }
 

@@ -31,6 +31,10 @@ pub struct PlanConfig {
     pub max_request: u64,
     /// Lines further than this from the visible rows are dropped from the cache.
     pub keep_distance: u64,
+    /// Lines at the end of a log asked for once the first screen is covered (a log whose
+    /// length is known up front: Buildbot), and kept cached wherever the view is, so End,
+    /// `G` and a permalink near the end paint at once.
+    pub tail: u64,
 }
 
 impl Default for PlanConfig {
@@ -42,6 +46,8 @@ impl Default for PlanConfig {
             // Buildbot keeps ±10 000; ±3 000 lines (≈ 150 screens of overscan each way) keeps
             // memory flat at under a megabyte of lines while scrolling back stays instant.
             keep_distance: 3_000,
+            // A screen and a half of a tall window: a few KB.
+            tail: 100,
         }
     }
 }
@@ -50,17 +56,18 @@ impl PlanConfig {
     /// The most lines the cache can hold after [`LineCache::retain_near`] with a view of
     /// `visible` lines: what "bounded" means for this configuration.
     pub fn cache_bound(&self, visible: u64) -> u64 {
-        visible + 2 * self.keep_distance
+        visible + 2 * self.keep_distance + self.tail
     }
 }
 
-/// Why a request was made: for the view (urgent), for a background scan of the whole log, or
-/// for the line source itself (a byte-addressed source counting lines, reading the tail or
-/// following a running log: `LineSource::background`), which only goes when nothing else is
-/// needed.
+/// Why a request was made: for the view (urgent), for the log's last lines once the view is
+/// covered ([`PlanConfig::tail`]), for a background scan of the whole log, or for the line
+/// source itself (a byte-addressed source counting lines, reading the tail or following a
+/// running log: `LineSource::background`), which only goes when nothing else is needed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Purpose {
     View,
+    Tail,
     Scan,
     Background,
 }
@@ -248,19 +255,40 @@ impl<T> LineCache<T> {
 
     /// Drops every line outside `keep`.
     pub fn retain_near(&mut self, keep: Range<u64>) {
-        self.runs.retain_mut(|run| {
-            if run.end() <= keep.start || run.start >= keep.end {
-                return false;
+        self.retain_within(&[keep]);
+    }
+
+    /// Drops every line outside all of `keep` (ranges in any order, may overlap).
+    pub fn retain_within(&mut self, keep: &[Range<u64>]) {
+        let mut keep: Vec<Range<u64>> = keep.iter().filter(|r| r.start < r.end).cloned().collect();
+        keep.sort_by_key(|r| r.start);
+        let mut merged: Vec<Range<u64>> = Vec::with_capacity(keep.len());
+        for r in keep {
+            match merged.last_mut() {
+                Some(m) if r.start <= m.end => m.end = m.end.max(r.end),
+                _ => merged.push(r),
             }
-            if run.end() > keep.end {
-                run.lines.truncate((keep.end - run.start) as usize);
+        }
+        let mut kept = Vec::with_capacity(self.runs.len());
+        for mut run in self.runs.drain(..) {
+            // The pieces of the run inside each kept range, last piece first so the earlier
+            // ones can be split off the front.
+            let mut pieces = Vec::new();
+            for k in merged.iter().rev() {
+                let (from, to) = (run.start.max(k.start), run.end().min(k.end));
+                if from >= to {
+                    continue;
+                }
+                let mut piece = run.lines.split_off((from - run.start) as usize);
+                piece.truncate((to - from) as usize);
+                pieces.push(Run {
+                    start: from,
+                    lines: piece,
+                });
             }
-            if run.start < keep.start {
-                run.lines.drain(..(keep.start - run.start) as usize);
-                run.start = keep.start;
-            }
-            true
-        });
+            kept.extend(pieces.into_iter().rev());
+        }
+        self.runs = kept;
     }
 }
 
@@ -482,6 +510,22 @@ mod tests {
         assert_eq!(c.ranges(), vec![50..100, 200..250]);
         assert_eq!(c.get(50), Some(&50));
         assert_eq!(c.get(249), Some(&249));
+    }
+
+    #[test]
+    fn retain_within_keeps_the_view_and_the_tail() {
+        let mut c = cache_with(&[0..100, 200..300, 900..1000]);
+        c.retain_within(&[950..1000, 50..250, 60..70, 5..5]);
+        assert_eq!(c.ranges(), vec![50..100, 200..250, 950..1000]);
+        assert_eq!(c.get(50), Some(&50));
+        assert_eq!(c.get(999), Some(&999));
+        // One run cut in two by two ranges with a hole between them.
+        let mut c = cache_with(&[0..1000]);
+        c.retain_within(&[10..20, 990..1000]);
+        assert_eq!(c.ranges(), vec![10..20, 990..1000]);
+        assert_eq!(c.get(995), Some(&995));
+        c.retain_within(&[]);
+        assert!(c.is_empty());
     }
 
     #[test]

@@ -27,6 +27,10 @@ impl LineSource for BuildbotLines {
         Window::new(lines.start, lines.end.saturating_sub(lines.start))
     }
 
+    fn counted_up_front(&self) -> bool {
+        true
+    }
+
     fn decode(&mut self, asked: Range<u64>, chunk: LogChunk) -> Lines {
         let lines: Vec<LogLine> = chunk
             .lines()

@@ -90,6 +90,15 @@ impl World {
         self.engines.len() - 1
     }
 
+    /// The engines do not read the tail ([`PlanConfig::tail`]): for the tests that count
+    /// every request of another rule.
+    fn no_tail(mut self) -> World {
+        for e in &mut self.engines {
+            e.cfg.tail = 0;
+        }
+        self
+    }
+
     fn run(&mut self, i: usize, f: impl FnOnce(&mut Engine<BuildbotLines>, &mut Lane)) {
         f(&mut self.engines[i], &mut self.lane);
         self.execute(i);
@@ -210,7 +219,7 @@ impl World {
 
 #[test]
 fn opening_a_log_fetches_the_screen_and_the_overscan_once() {
-    let mut w = World::new(&[1_000_000]);
+    let mut w = World::new(&[1_000_000]).no_tail();
     w.view(0, 0..40);
     assert_eq!(w.fetched[0], [win(0, 540)]);
     w.quiesce();
@@ -325,8 +334,96 @@ fn engines_sharing_the_lane_never_have_two_requests_in_flight() {
 }
 
 #[test]
+fn the_tail_is_read_once_the_screen_is_covered_and_end_paints_from_the_cache() {
+    let mut w = World::new(&[1_000_000]);
+    w.view(0, 0..40);
+    assert_eq!(w.fetched[0], [win(0, 540)]);
+    w.answer();
+    // The screen is covered: the last lines next, before anything else.
+    assert_eq!(w.fetched[0], [win(0, 540), win(999_900, 100)]);
+    w.quiesce();
+    assert_eq!(w.fetched[0].len(), 2, "asked once");
+    // Scrolling elsewhere keeps the tail cached (and the cache bounded).
+    for top in [200_000, 400_000, 600_000] {
+        w.now += 5_000;
+        w.view(0, top..top + 40);
+        w.quiesce();
+    }
+    assert!(w.cached(0, 999_900..1_000_000));
+    assert!(w.engines[0].cache.len() <= PlanConfig::default().cache_bound(40));
+    // End: the screen is there before any answer; the overscan above it is then asked for.
+    w.now += 5_000;
+    w.view(0, 999_960..1_000_000);
+    assert!(w.cached(0, 999_960..1_000_000));
+    assert!(w.fetched[0]
+        .last()
+        .is_some_and(|f| f.offset() + f.limit() <= 999_900));
+    let sent = w.fetched[0].len();
+    w.quiesce();
+    assert_eq!(
+        w.fetched[0][sent - 1..],
+        [win(999_460, 440)],
+        "only what is above the tail"
+    );
+}
+
+#[test]
+fn a_short_log_has_no_tail_to_read() {
+    let mut w = World::new(&[300]);
+    w.view(0, 0..40);
+    w.quiesce();
+    assert_eq!(
+        w.fetched[0],
+        [win(0, 300)],
+        "one window held it all (and the scan)"
+    );
+}
+
+#[test]
+fn open_at_asks_before_the_view_is_laid_out_and_the_view_waits_for_it() {
+    let mut w = World::new(&[1_000_000]);
+    w.run(0, |e, lane| e.open_at(149_699..150_299, lane));
+    assert_eq!(w.fetched[0], [win(149_699, 600)], "asked as given");
+    // The view comes and finds its lines on the way: nothing more is sent.
+    w.view(0, 149_980..150_020);
+    assert_eq!(w.fetched[0].len(), 1);
+    w.answer();
+    assert!(w.cached(0, 149_699..150_299));
+    w.quiesce();
+    assert!(w.cached(0, 149_980..150_020));
+    // Only before the first view.
+    let sent = w.fetched[0].len();
+    w.run(0, |e, lane| e.open_at(0..600, lane));
+    assert_eq!(w.fetched[0].len(), sent);
+}
+
+#[test]
+fn an_early_window_that_lands_before_the_view_is_kept() {
+    let mut w = World::new(&[1_000_000]);
+    w.run(0, |e, lane| e.open_at(0..600, lane));
+    w.answer();
+    assert!(w.cached(0, 0..600), "kept though no view was laid out yet");
+    assert!(w.in_flight.is_empty(), "no view, nothing else to ask");
+    w.view(0, 0..40);
+    assert_eq!(w.fetched[0], [win(0, 600), win(999_900, 100)]);
+    // Past the end, or a second time: nothing.
+    let mut w = World::new(&[100]);
+    w.run(0, |e, lane| e.open_at(100..700, lane));
+    assert!(w.fetched[0].is_empty());
+    w.run(0, |e, lane| e.open_at(0..600, lane));
+    w.run(0, |e, lane| e.open_at(0..600, lane));
+    assert_eq!(w.fetched[0], [win(0, 600)]);
+    w.answer();
+    assert_eq!(
+        w.engines[0].total(),
+        100,
+        "the short answer says where the log ends"
+    );
+}
+
+#[test]
 fn a_second_engine_waits_for_the_lane_and_is_woken() {
-    let mut w = World::new(&[1_000_000, 1_000_000]);
+    let mut w = World::new(&[1_000_000, 1_000_000]).no_tail();
     w.view(0, 0..40);
     w.view(1, 5_000..5_040);
     assert!(w.fetched[1].is_empty(), "the lane is taken");
@@ -343,7 +440,7 @@ fn a_second_engine_waits_for_the_lane_and_is_woken() {
 
 #[test]
 fn dragging_the_thumb_settles_then_fetches_once() {
-    let mut w = World::new(&[1_000_000]);
+    let mut w = World::new(&[1_000_000]).no_tail();
     w.view(0, 0..40);
     w.quiesce();
     w.now = 10_000;
@@ -376,7 +473,7 @@ fn dragging_the_thumb_settles_then_fetches_once() {
 
 #[test]
 fn a_single_jump_is_served_at_once() {
-    let mut w = World::new(&[1_000_000]);
+    let mut w = World::new(&[1_000_000]).no_tail();
     w.view(0, 0..40);
     w.quiesce();
     // End, seconds later.
@@ -522,7 +619,7 @@ fn a_growing_log_fetches_its_new_lines() {
 
 #[test]
 fn the_scan_reads_cached_lines_without_requests() {
-    let mut w = World::new(&[100_000]);
+    let mut w = World::new(&[100_000]).no_tail();
     w.view(0, 0..40);
     w.quiesce();
     w.run(0, |e, lane| e.set_search(search("7"), lane));
@@ -596,7 +693,7 @@ fn a_new_search_restarts_the_scan() {
 
 #[test]
 fn a_long_log_is_indexed_only_when_asked() {
-    let mut w = World::new(&[1_000_000]);
+    let mut w = World::new(&[1_000_000]).no_tail();
     w.view(0, 0..40);
     w.quiesce();
     assert!(!w.engines[0].scan_progress().running);
@@ -606,7 +703,7 @@ fn a_long_log_is_indexed_only_when_asked() {
     w.run(0, |e, lane| e.want_index(lane));
     assert_eq!(w.seen[0].len(), seen, "asking twice changes nothing");
     // A short log indexes on its own.
-    let mut w = World::new(&[1_000]);
+    let mut w = World::new(&[1_000]).no_tail();
     w.view(0, 0..40);
     w.quiesce();
     assert_eq!(w.fetched[0], [win(0, 540), win(540, 460)]);
