@@ -59,6 +59,18 @@ async function measure(browser, url, { firstNeedle, lastNeedle, apiMatch }) {
       .filter((e) => !re.test(e.name) && !/\/api\/|\/ws$/.test(e.name))
       .reduce((sum, e) => sum + (e.encodedBodySize || 0), 0);
   }, apiMatch.source);
+  // Where the time to the first line went (buildscope only: Buildbot's UI sends no such event):
+  // the wasm downloaded, the app started, the first window of lines asked and answered.
+  const phases = await page.evaluate((api) => {
+    const re = new RegExp(api);
+    const res = performance.getEntriesByType('resource');
+    const wasm = res.find((e) => e.name.endsWith('.wasm'));
+    const win = res.find((e) => re.test(e.name));
+    const started = window.__bench.marks.started;
+    const f = (x) => (x === undefined ? '?' : x.toFixed(0));
+    return started === undefined ? '' : `wasm loaded ${f(wasm?.responseEnd)}, app started ${f(started)}, ` +
+      `first window asked ${f(win?.startTime)} answered ${f(win?.responseEnd)} ms`;
+  }, apiMatch.source);
   await page.waitForTimeout(1000);
   // 2. Jump to the last line (the scrollbar thumb to the bottom) → painted.
   const jump = await page.evaluate(async ({ needle, scroller }) => {
@@ -99,7 +111,7 @@ async function measure(browser, url, { firstNeedle, lastNeedle, apiMatch }) {
   await context.close();
   // Frames whose work took over 25 ms: each one a visible stutter at 60 Hz.
   const missed = frames.filter((f) => f > 25).length;
-  return { first, jump, wire, p95: p95(frames), missed, frames: frames.length, heap, wasm, memory: heap + wasm, domMax, ...net };
+  return { first, phases, jump, wire, p95: p95(frames), missed, frames: frames.length, heap, wasm, memory: heap + wasm, domMax, ...net };
 }
 
 /** The same viewer on a CodeArts log read by byte offset (the simulator's synthetic 1M / 10M
@@ -154,7 +166,8 @@ async function runs(browser, label, url, opts, { restart = true, times = RUNS, h
       (r.count !== undefined ? `counted to the end in ${(r.count / 1000).toFixed(1)} s, ` :
         `p95 ${r.p95.toFixed(1)} ms (${r.frames} frames, ${r.missed} over 25 ms), `) +
       `mem ${(r.memory / 1048576).toFixed(1)} MB` +
-      (r.domMax !== undefined ? `, DOM ${r.domMax}, ${r.requests} req ${(r.bytes / 1024).toFixed(0)} KB` : '') + '\n');
+      (r.domMax !== undefined ? `, DOM ${r.domMax}, ${r.requests} req ${(r.bytes / 1024).toFixed(0)} KB` : '') +
+      (r.phases ? `\n    (${r.phases})` : '') + '\n');
     all.push(r);
   }
   const pick = (k) => (typeof all[0][k] === 'number' ? median(all.map((r) => r[k])) : all.at(-1)[k]);

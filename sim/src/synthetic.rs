@@ -133,6 +133,15 @@ pub fn route(segs: &[&str], query: &[(String, String)]) -> Option<Reply> {
             Some(id) => list("logs", vec![log(id, lines_of(id).unwrap_or(0))]),
             None => not_found(&path),
         },
+        // The master's path forms of the same log (what the app's first requests use).
+        ["builds", id, "steps", "1", "logs", "stdio"] => match id_ok(id) {
+            Some(id) => list("logs", vec![log(id, lines_of(id).unwrap_or(0))]),
+            None => not_found(&path),
+        },
+        ["builds", id, "steps", "1", "logs", "stdio", "contents"] => match id_ok(id) {
+            Some(id) => contents(id, lines_of(id).unwrap_or(0), query, &path),
+            None => not_found(&path),
+        },
         ["logs", id, "contents"] => match id_ok(id) {
             Some(id) => contents(id, lines_of(id).unwrap_or(0), query, &path),
             None => not_found(&path),
@@ -236,6 +245,21 @@ mod tests {
             1
         );
         assert_eq!(get("synthetic-buildbot/api/v2/builds/4").status, 404);
+        // By the page's path, as the master answers it.
+        assert_eq!(
+            body(&get(
+                "synthetic-buildbot/api/v2/builds/2/steps/1/logs/stdio"
+            ))["logs"][0]["logid"],
+            2
+        );
+        let q0 = q(&[("offset", "0"), ("limit", "2")]);
+        let segs: Vec<&str> = "synthetic-buildbot/api/v2/builds/2/steps/1/logs/stdio/contents"
+            .split('/')
+            .collect();
+        assert_eq!(
+            body(&route(&segs, &q0).unwrap())["logchunks"][0]["firstline"],
+            0
+        );
         // The growing log: running, and it grows.
         let grow = |p: &str| body(&get(p));
         assert_eq!(

@@ -91,9 +91,18 @@ impl Fetch for BuildbotFetch {
         request: Window,
     ) -> LocalBoxFuture<'static, Result<buildscope_core::buildbot::LogChunk, ApiError>> {
         let early = self.early.borrow_mut().take_if(|(w, _)| *w == request);
-        let log = early.map_or_else(|| self.log.clone(), |(_, at)| at);
-        let client = self.client.clone();
-        async move { client.contents(&log, Some(request)).await }.boxed_local()
+        let (client, log) = (self.client.clone(), self.log.clone());
+        async move {
+            if let Some((_, at)) = early {
+                // boot.js's answer, or (it failed: a server without the path form, a proxy
+                // that refused it) the same window by id at once, not after a backoff.
+                if let Ok(chunk) = client.contents(&at, Some(request)).await {
+                    return Ok(chunk);
+                }
+            }
+            client.contents(&log, Some(request)).await
+        }
+        .boxed_local()
     }
 }
 
