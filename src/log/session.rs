@@ -94,10 +94,12 @@ impl Fetch for BuildbotFetch {
         let (client, log) = (self.client.clone(), self.log.clone());
         async move {
             if let Some((_, at)) = early {
-                // boot.js's answer, or (it failed: a server without the path form, a proxy
-                // that refused it) the same window by id at once, not after a backoff.
-                if let Ok(chunk) = client.contents(&at, Some(request)).await {
-                    return Ok(chunk);
+                // boot.js's answer. Only a 404 (a server without the path form) asks again
+                // by id at once; any other failure is the window's, backed off like any
+                // other, so a broken master is not asked twice as often.
+                match client.contents(&at, Some(request)).await {
+                    Err(e) if e.status == Some(404) => {}
+                    answer => return answer,
                 }
             }
             client.contents(&log, Some(request)).await

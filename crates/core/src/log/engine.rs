@@ -365,14 +365,7 @@ impl<S: LineSource> Engine<S> {
         {
             return;
         }
-        self.send(
-            Request {
-                offset: lines.start,
-                limit: lines.end - lines.start,
-                purpose: Purpose::View,
-            },
-            lane,
-        );
+        self.send(Request::of(lines, Purpose::View), lane);
     }
 
     /// The answer to `token` arrived.
@@ -697,12 +690,7 @@ impl<S: LineSource> Engine<S> {
             &self.cfg,
         );
         if self.tail_due(&decision) {
-            let lines = self.tail_lines();
-            let tail = Request {
-                offset: lines.start,
-                limit: lines.end - lines.start,
-                purpose: Purpose::Tail,
-            };
+            let tail = Request::of(self.tail_lines(), Purpose::Tail);
             self.tail_asked = self.send(tail, lane);
             return;
         }

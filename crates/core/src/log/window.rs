@@ -81,6 +81,15 @@ pub struct Request {
 }
 
 impl Request {
+    /// The request for `lines` (not empty).
+    pub fn of(lines: Range<u64>, purpose: Purpose) -> Request {
+        Request {
+            offset: lines.start,
+            limit: lines.end - lines.start,
+            purpose,
+        }
+    }
+
     pub fn lines(&self) -> Range<u64> {
         self.offset..self.offset + self.limit
     }
