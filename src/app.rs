@@ -1,11 +1,11 @@
 //! The application shell: loads `config.json`, then mounts the routes under the top bar.
 
 use crate::api;
-use crate::components::{Loading, TokenPrompt, TopBar};
+use crate::components::{Loading, TokenPrompt, TopBar, WatchList};
 use crate::hooks::provide_clock;
 use crate::pages::{
     BuildPage, BuilderPage, ComparePage, Home, HuaweiLogPage, JobComparePage, JobPage, LogPage,
-    NotFound, SourcePage,
+    NotFound, SourcePage, TestResultsPage,
 };
 use buildscope_core::config::Config;
 use leptos::prelude::*;
@@ -49,8 +49,10 @@ fn Configured(config: Config) -> impl IntoView {
     let title = config.title.clone();
     let sources = config.sources.clone();
     provide_context(config);
+    crate::watches::provide_watches();
     view! {
         <TopBar title sources/>
+        <WatchBar/>
         <main id="main" tabindex="-1">
             <TokenPrompt/>
             <Routes fallback=NotFound>
@@ -63,7 +65,23 @@ fn Configured(config: Config) -> impl IntoView {
                 <Route path=path!("/s/:source/builds/:buildid") view=BuildPage/>
                 <Route path=path!("/s/:source/builds/:buildid/steps/:step/logs/:slug") view=LogPage/>
                 <Route path=path!("/s/:source/builds/:buildid/log") view=HuaweiLogPage/>
+                <Route path=path!("/s/:source/builds/:buildid/tests/:setid") view=TestResultsPage/>
             </Routes>
         </main>
     }
+}
+
+/// The watched builds under the top bar, each with its live status and a way to stop.
+#[component]
+fn WatchBar() -> impl IntoView {
+    crate::watches::use_watches().map(|w| {
+        let errors = Signal::derive(move || {
+            w.list()
+                .get()
+                .iter()
+                .filter_map(|x| w.error(&x.key()).map(|e| (x.key(), e.headline())))
+                .collect::<Vec<_>>()
+        });
+        view! { <WatchList watches=w.list() errors on_unwatch=Callback::new(move |key: String| w.unwatch(&key))/> }
+    })
 }

@@ -221,7 +221,17 @@ pub fn use_live<T: Send + Sync + 'static>(
 
 /// Sets the document title (page title shows what is open and its status).
 pub fn set_title(title: &str) {
+    PAGE_TITLE.with(|t| t.set(title.to_string()));
     if let Some(d) = web_sys::window().and_then(|w| w.document()) {
         d.set_title(title);
     }
+}
+
+thread_local! {
+    static PAGE_TITLE: RwSignal<String> = RwSignal::new(String::new());
+}
+
+/// The title the current page set, before watched builds lead it (`watches.rs`).
+pub fn page_title() -> RwSignal<String> {
+    PAGE_TITLE.with(|t| *t)
 }

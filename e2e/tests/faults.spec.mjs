@@ -10,7 +10,7 @@ import fs from 'node:fs';
 import { startFaultProxy } from './faultproxy.mjs';
 import { guardPage, startLongRunning, stepLog, builderByName } from './helpers.mjs';
 import {
-  CODEARTS_JOBS, SEED_PHASES_BUILD, SEED_RECORD, SIM_TOKEN, SS_JOBS,
+  CODEARTS_JOBS, CODEARTS_PROJECT, SEED_PHASES_BUILD, SEED_RECORD, SIM_TOKEN, SS_JOBS,
   addFault, clearFaults, enterToken, ssBuildId, startCodeArtsBuild, startServiceStageBuild,
 } from './sim.mjs';
 
@@ -93,6 +93,22 @@ const VIEWS = {
       await expect(page.locator('.log-row[data-line="3"] .lt')).not.toBeEmpty({ timeout: 40_000 });
     },
   },
+  // The home overview across all three sources: faults hit CodeArts' job list; its card shows
+  // the error and retries while the Buildbot and ServiceStage rows stay listed. Reached from
+  // a page that asks nothing, so the overview mounts (and asks) afresh for each cell.
+  'overview': {
+    system: 'codearts', match: `${CODEARTS_PROJECT}/jobs`, via: '/no/such/page',
+    path: async () => '/',
+    alert: (page) => page.locator('li.source-card[data-source="codearts"]').getByRole('alert'),
+    during: async (page) => {
+      for (const s of ['local', 'servicestage']) {
+        await expect(page.locator(`tr.overview-row[data-source="${s}"]`).first()).toBeVisible({ timeout: 40_000 });
+      }
+    },
+    ready: async (page) => {
+      await expect(page.locator('tr.overview-row[data-source="codearts"]').first()).toBeVisible({ timeout: 40_000 });
+    },
+  },
   // The Huawei logs, read by byte offset (CodeArts v1/v3 real-time-log, ServiceStage logs):
   // faults hit the log reads only, the page's other requests go through.
   'log viewer (CodeArts)': {
@@ -143,8 +159,8 @@ async function errorCell(page, view, fault) {
   const v = VIEWS[view];
   const path = await v.path();
   // Home first, and wait until it is on screen: the view is mounted afresh for this cell.
-  await spaGo(page, '/');
-  await expect(page.locator('ul.cards')).toBeVisible();
+  await spaGo(page, v.via ?? '/');
+  await expect(page.locator(v.via ? 'h1' : 'ul.cards')).toBeAttached();
   let hits = () => 0;
   if (fault === 'refused') {
     // A closed port has nobody to count tries: the browser reports each refused request.
@@ -165,18 +181,24 @@ async function errorCell(page, view, fault) {
   if (fault === 'wrongtypes') {
     // Odd types are tolerated where the meaning is clear ("12" for 12); otherwise a clear
     // decode error. Either way the page keeps working.
-    const alert = page.getByRole('alert');
+    const alert = v.alert ? v.alert(page) : page.getByRole('alert');
     const shown = await Promise.race([
       v.ready(page).then(() => 'tolerated'),
       expect(alert.locator('.state__title')).toHaveText(new RegExp(`^⚠ ${SOURCES[v.system]}: .*unreadable response`), { timeout: 40_000 }).then(() => 'decode error'),
     ]);
     notes.push(shown);
   } else {
-    const title = page.getByRole('alert').locator('.state__title').first();
+    const alert = v.alert ? v.alert(page) : page.getByRole('alert');
+    const title = alert.locator('.state__title').first();
     await expect(title).toHaveText(new RegExp(`${SOURCES[v.system]}: `), { timeout: 40_000 });
     await expect(title).toHaveText(expected(fault, v.system));
     notes.push('error');
-    if (fault === 'html502') await expect(page.getByRole('alert').first()).toContainText('HTML page instead of JSON');
+    if (fault === 'html502') await expect(alert.first()).toContainText('HTML page instead of JSON');
+    // Every other source keeps answering (a refused port refuses them all).
+    if (v.during && fault !== 'refused') {
+      await v.during(page);
+      notes.push('others listed');
+    }
     if (TRANSIENT.has(fault)) {
       await expect.poll(hits, { timeout: 30_000 }).toBeGreaterThanOrEqual(2);
       notes.push(`${await hits()} tries`);
@@ -367,6 +389,24 @@ for (const [view, system] of [['stage map', 'codearts'], ['phase strip', 'servic
     await guard.check();
   });
 }
+
+// The overview across sources: every error fault on one source (CodeArts), each on its card
+// alone, recovering by itself. (Replayed answers and websocket drops are the Buildbot cells'.)
+test('fault matrix: overview (all sources)', async ({ page }) => {
+  test.setTimeout(420_000);
+  const guard = guardPage(page, { allowHttpErrors: true, allowConsole: /WebSocket|ERR_CONNECTION_REFUSED|net::/ });
+  await openApp(page);
+  await spaGo(page, '/');
+  const card = page.locator('li.source-card[data-source="servicestage"]');
+  await card.getByRole('button', { name: 'Enter token' }).click();
+  await enterToken(page);
+  await VIEWS.overview.during(page);
+  const failures = await runCells(page, 'overview', ERROR_FAULTS);
+  table.overview.stale = 'n/a (Buildbot cells)';
+  table.overview['ws drop'] = 'n/a (Buildbot cells)';
+  expect(failures).toEqual([]);
+  await guard.check();
+});
 
 // The Huawei log viewers: every error fault on the log reads, each recovering on its own.
 // (Replayed older answers are a Buildbot cell: a byte-offset read names its offset, and a

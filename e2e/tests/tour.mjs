@@ -15,15 +15,21 @@ export async function tour() {
   const older = builds[builds.length - 1];
   const ansiLog = await stepLog('kitchen-sink', 'ansi colours');
   const htmlLog = await stepLog('linux-build', 'publish', 'report_html');
+  const report = await latestBuild((await builderByName('test-report')).builderid);
+  const { test_result_sets: sets } = await api(`builds/${report.buildid}/test_result_sets`);
   return [
     { name: 'home', path: '/',
-      ready: (p) => expect(p.getByRole('link', { name: 'Local Buildbot', exact: true })).toBeVisible() },
+      ready: (p) => expect(p.locator('tr.overview-row[data-source="local"]').first()).toBeVisible() },
     { name: 'source overview', path: '/s/local',
       ready: (p) => expect(p.locator('section.builder tr.build-row').first()).toBeVisible() },
     { name: 'builder history', path: '/s/local/builders/kitchen-sink',
       ready: (p) => expect(p.locator('tr.build-row').first()).toBeVisible() },
     { name: 'build page', path: `/s/local/builds/${build.buildid}`,
       ready: (p) => expect(p.locator('.step').first()).toBeVisible() },
+    { name: 'build page with tests', path: `/s/local/builds/${report.buildid}`,
+      ready: (p) => expect(p.locator('tr.test-set').first()).toBeVisible() },
+    { name: 'test results', path: `/s/local/builds/${report.buildid}/tests/${sets[0].test_result_setid}`,
+      ready: (p) => expect(p.locator('tr.test-row').first()).toBeVisible() },
     { name: 'compare', path: `/s/local/builders/kitchen-sink/compare/${older.number}/${build.number}`,
       ready: (p) => expect(p.locator('tr.compare-row').first()).toBeVisible() },
     // axe skips the rows (the rest of the viewer is checked): their colours are the ones the

@@ -23,9 +23,9 @@ HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 BB_VERSION=4.3.0
 VENV=${BUILDSCOPE_CACHE:-$HOME/.cache/buildscope}/bb-venv
 ALL_BUILDERS=(linux-build lint-warnings unit-tests-failing exception-builder kitchen-sink
-              long-running cancelled-build biglog grouped-log xss-corpus)
+              long-running cancelled-build biglog grouped-log xss-corpus test-report)
 WAIT_DEFAULT=(linux-build lint-warnings unit-tests-failing exception-builder kitchen-sink
-              cancelled-build grouped-log xss-corpus)
+              cancelled-build grouped-log xss-corpus test-report)
 OWNER="buildscope harness <harness@example.invalid>"
 XSS_VECTORS=$HERE/../xss-vectors.json # shared with the Huawei simulator (sim --xss-vectors)
 

@@ -4,6 +4,7 @@ use super::http::{Endpoint, ServerError};
 use buildscope_core::buildbot::paths::{
     self, BuildFilter, BuildRef, BuilderRef, LogRef, StepRef, Window,
 };
+use buildscope_core::buildbot::test_results::{self, ResultPage, TestResultSet};
 use buildscope_core::buildbot::{self, Build, Builder, Log, LogChunk, Step};
 use buildscope_core::config::Source;
 use buildscope_core::error::ApiError;
@@ -34,6 +35,16 @@ pub struct StepLogs {
     pub logs: Vec<Log>,
 }
 
+/// What a test results page shows above the results: the set, its step and that step's first
+/// log, and how many results the set holds in all.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TestSetHeader {
+    pub set: TestResultSet,
+    pub step: Option<Step>,
+    pub log_slug: Option<String>,
+    pub total: Option<u64>,
+}
+
 /// Everything the build page shows.
 #[derive(Clone, Debug, PartialEq)]
 pub struct BuildDetail {
@@ -42,6 +53,8 @@ pub struct BuildDetail {
     pub steps: Vec<Step>,
     /// The logs of every step (one request per step, concurrently), for the step links.
     pub logs: Vec<Log>,
+    /// The build's test result sets (none on a master without the endpoint).
+    pub tests: Vec<TestResultSet>,
 }
 
 impl BuildDetail {
@@ -117,6 +130,12 @@ impl BuildbotClient {
         limit: u32,
     ) -> Result<Vec<Build>, ApiError> {
         let url = self.url(&paths::recent_builds(builder, limit, false));
+        self.endpoint.get(&url, buildbot::decode_builds).await
+    }
+
+    /// Builds of the whole master still under way, newest first.
+    pub async fn running_builds(&self, limit: u32) -> Result<Vec<Build>, ApiError> {
+        let url = self.url(&paths::recent_builds(None, limit, true));
         self.endpoint.get(&url, buildbot::decode_builds).await
     }
 
@@ -226,10 +245,67 @@ impl BuildbotClient {
             .collect()
     }
 
+    /// A build's test result sets. A master that predates them (no such endpoint: 404) has
+    /// none; any other failure is reported.
+    pub async fn test_result_sets(&self, buildid: i64) -> Result<Vec<TestResultSet>, ApiError> {
+        let url = self.url(&test_results::sets_of_build(buildid));
+        match self.endpoint.get(&url, test_results::decode_sets).await {
+            Err(e) if e.status == Some(404) => Ok(Vec::new()),
+            other => other,
+        }
+    }
+
+    /// One test result set by id.
+    pub async fn test_result_set(&self, setid: i64) -> Result<TestResultSet, ApiError> {
+        let url = self.url(&test_results::set_path(setid));
+        self.endpoint.get(&url, test_results::decode_set).await
+    }
+
+    /// A set with its step, the step's first log and the set's size (one result asked for,
+    /// with the master's count).
+    pub async fn test_set_header(&self, setid: i64) -> Result<TestSetHeader, ApiError> {
+        let set = self.test_result_set(setid).await?;
+        let build = BuildRef::Id(set.buildid);
+        let (one, steps, logs) = futures::join!(
+            self.test_results(&set, false, "", 0, 1),
+            self.steps(&build),
+            self.logs(set.stepid)
+        );
+        Ok(TestSetHeader {
+            step: steps?.into_iter().find(|s| s.stepid == set.stepid),
+            log_slug: logs?.into_iter().next().map(|l| l.slug),
+            total: one?.total,
+            set,
+        })
+    }
+
+    /// A page of a set's results (see [`test_results::results_page`]).
+    pub async fn test_results(
+        &self,
+        set: &TestResultSet,
+        failures_only: bool,
+        name: &str,
+        offset: u64,
+        limit: u64,
+    ) -> Result<ResultPage, ApiError> {
+        let url = self.url(&test_results::results_page(
+            set,
+            failures_only,
+            name,
+            offset,
+            limit,
+        ));
+        self.endpoint.get(&url, test_results::decode_results).await
+    }
+
     pub async fn build_detail(&self, buildid: i64) -> Result<BuildDetail, ApiError> {
         let id = BuildRef::Id(buildid);
-        let (build, steps) = futures::join!(self.build(&id), self.steps(&id));
-        let (build, steps) = (build?, steps?);
+        let (build, steps, tests) = futures::join!(
+            self.build(&id),
+            self.steps(&id),
+            self.test_result_sets(buildid)
+        );
+        let (build, steps, tests) = (build?, steps?, tests?);
         let builder_ref = BuilderRef::Id(build.builderid);
         // The data API has no "all logs of a build" path: one request per step, at most
         // four at a time so a build with many steps is not a burst against the master.
@@ -246,6 +322,7 @@ impl BuildbotClient {
             build,
             steps,
             logs: all,
+            tests,
         })
     }
 

@@ -5,7 +5,9 @@ pub mod buildbot;
 pub mod buildbot_ws;
 pub mod http;
 pub mod huawei;
+pub mod overview;
 pub mod prefetch;
+pub mod watch;
 
 use buildscope_core::config::{Config, ConfigError};
 

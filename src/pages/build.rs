@@ -1,14 +1,15 @@
 use super::codearts::CodeArtsBuild;
 use super::servicestage::ServiceStageBuild;
-use super::{compare_link, param, polled_view, source_by_id};
+use super::{compare_link, param, polled_view, source_by_id, watch_toggle};
 use crate::api::buildbot::{BuildDetail, BuildbotClient};
 use crate::components::{
-    EmptyState, LiveDuration, LiveIndicator, StatusBadge, StepList, Timestamp,
+    EmptyState, LiveDuration, LiveIndicator, SetLinks, StatusBadge, StepList, TestSets, Timestamp,
 };
 use crate::hooks::{set_title, use_live, use_polled_fresh, WhenIdle};
 use buildscope_core::config::Source;
 use buildscope_core::config::SourceKind;
 use buildscope_core::routes::{builder_key, parse_step_anchor, Route};
+use buildscope_core::watch::Watched;
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_location, use_params_map, use_query_map};
@@ -58,7 +59,6 @@ fn BuildView(source: Source, buildid: i64) -> impl IntoView {
         ],
         polled,
     );
-    let source_id = source.id.clone();
     // Owned here, not by the step list, so live refreshes keep the user's choice.
     let show_hidden = RwSignal::new(false);
     // A `#step-N` link opens at that step: the rows exist only once the data arrived, so the
@@ -104,18 +104,50 @@ fn BuildView(source: Source, buildid: i64) -> impl IntoView {
     view! {
         <section class="page">
             <LiveIndicator state=live/>
-            {polled_view(polled, "Loading build…", move |d| build_view(&source_id, d, show_hidden))}
+            {polled_view(polled, "Loading build…", move |d| build_view(&source, d, show_hidden))}
         </section>
     }
 }
 
-fn build_view(source_id: &str, d: BuildDetail, show_hidden: RwSignal<bool>) -> impl IntoView {
+fn build_view(source: &Source, d: BuildDetail, show_hidden: RwSignal<bool>) -> impl IntoView {
+    let source_id = source.id.as_str();
     let b = d.build;
+    let watch = watch_toggle(
+        source,
+        Watched {
+            source_id: source.id.clone(),
+            build: b.buildid.to_string(),
+            label: format!("{} #{}", d.builder.name, b.number),
+            href: Route::build(source_id, &b.buildid.to_string(), "").href(),
+            status: b.status(),
+            started: b.started_at,
+            ended: b.complete_at,
+        },
+    );
     let reason = b.property("reason");
     let owner = b.property("owner");
     let worker = b.property("workername");
     let key = builder_key(&d.builder.name, d.builder.builderid);
     let crumb = d.builder.name.clone();
+    let failed_tests: u64 = d.tests.iter().map(|s| s.failures()).sum();
+    let sets: Vec<SetLinks> = d
+        .tests
+        .iter()
+        .map(|set| {
+            let step = d.steps.iter().find(|s| s.stepid == set.stepid);
+            let log = d.logs.iter().find(|l| l.stepid == set.stepid);
+            SetLinks {
+                set: set.clone(),
+                href: Route::test_results(source_id, b.buildid, set.setid).href(),
+                step_name: step
+                    .map(|s| s.name.clone())
+                    .unwrap_or_else(|| format!("step {}", set.stepid)),
+                log_href: step.zip(log).map(|(s, l)| {
+                    super::log::log_href(source_id, b.buildid, s.number, l.slug.clone())
+                }),
+            }
+        })
+        .collect();
     view! {
         <nav class="breadcrumbs" aria-label="Breadcrumb">
             <A href=Route::source(source_id).href()>"Builders"</A>
@@ -128,7 +160,14 @@ fn build_view(source_id: &str, d: BuildDetail, show_hidden: RwSignal<bool>) -> i
                 " " <span class="build-head__number">{format!("#{}", b.number)}</span>
             </h1>
             <StatusBadge status=b.status() system_label=b.system_label()/>
+            {watch}
             <span class="build-head__state">{b.state_string.clone()}</span>
+            {(failed_tests > 0).then(|| view! {
+                <a class="chip chip--bad tests-failed" href="#tests">
+                    <span aria-hidden="true">"✗ "</span>
+                    {format!("{failed_tests} test{} failed", if failed_tests == 1 { "" } else { "s" })}
+                </a>
+            })}
             {(b.number > 1).then(|| {
                 compare_link(
                     Route::BuilderCompare { source: source_id.to_string(), builder: key.clone(), a: b.number - 1, b: b.number }.href(),
@@ -143,6 +182,10 @@ fn build_view(source_id: &str, d: BuildDetail, show_hidden: RwSignal<bool>) -> i
             {reason.map(|r| view! { <div><dt>"Reason"</dt><dd>{r}</dd></div> })}
             {owner.map(|o| view! { <div><dt>"Owner"</dt><dd>{o}</dd></div> })}
         </dl>
+        {(!sets.is_empty()).then(|| view! {
+            <h2 id="tests">"Tests"</h2>
+            <TestSets sets/>
+        })}
         <h2>"Steps"</h2>
         {if d.steps.is_empty() {
             view! { <EmptyState title="No steps yet" hint="Steps appear here as soon as the build starts them."/> }.into_any()

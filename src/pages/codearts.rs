@@ -1,6 +1,6 @@
 //! CodeArts Build views: jobs of the configured project, a job's history, a build's stage map.
 
-use super::{compare_link, fact, no_match, pager, polled_view, ListControls};
+use super::{compare_link, fact, no_match, pager, polled_view, watch_toggle, ListControls};
 use crate::api::huawei::CodeArtsClient;
 use crate::components::{
     CompareSide, CompareView, EmptyState, LiveDuration, Revision, StageMap, StatusBadge, Timestamp,
@@ -15,6 +15,7 @@ use buildscope_core::listing::{name_matches, status_matches, Paging};
 use buildscope_core::routes::Route;
 use buildscope_core::status::Status;
 use buildscope_core::timefmt::format_duration;
+use buildscope_core::watch::Watched;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::A;
@@ -297,6 +298,7 @@ pub fn CodeArtsBuild(source: Source, record_id: String, job: Option<String>) -> 
     let sid = source.id.clone();
     let job_for_link = job.clone();
     let record_for_link = record_id.clone();
+    let watched_source = source.clone();
     let render = move |d: CodeArtsBuildData| {
         let status = d.status();
         let (build_start, build_end) = match &d.record {
@@ -327,7 +329,31 @@ pub fn CodeArtsBuild(source: Source, record_id: String, job: Option<String>) -> 
                 let log = log_href.map(|h| {
                     view! { <A href=h.run(None) attr:class="button build-log-link">"Log"</A> }
                 });
-                record_header(r, (link, log)).into_any()
+                let label = format!(
+                    "{} {}",
+                    r.display_name
+                        .clone()
+                        .unwrap_or_else(|| "CodeArts build".into()),
+                    r.build_no.map(|n| format!("#{n}")).unwrap_or_default()
+                );
+                let watch = watch_toggle(
+                    &watched_source,
+                    Watched {
+                        source_id: sid.clone(),
+                        build: record_for_link.clone(),
+                        label: label.trim().to_string(),
+                        href: Route::build(
+                            &sid,
+                            &record_for_link,
+                            job_for_link.as_deref().unwrap_or(""),
+                        )
+                        .href(),
+                        status: r.status.clone(),
+                        started: r.start_time,
+                        ended: r.finish_time,
+                    },
+                );
+                record_header(r, (link, log, watch)).into_any()
             }
             Err(e) => view! {
                 <header class="build-head" data-status=status.key()>

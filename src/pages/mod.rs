@@ -10,6 +10,7 @@ mod job;
 mod log;
 mod servicestage;
 mod source;
+mod tests;
 
 pub use build::BuildPage;
 pub use builder::BuilderPage;
@@ -19,12 +20,14 @@ pub use huawei_log::HuaweiLogPage;
 pub use job::JobPage;
 pub use log::LogPage;
 pub use source::SourcePage;
+pub use tests::TestResultsPage;
 
 use crate::components::{EmptyState, ErrorPanel, Loading, Pager};
 use crate::hooks::Polled;
 use buildscope_core::config::{Config, Source};
 use buildscope_core::listing::{self, Paging, STATUS_FILTERS};
 use buildscope_core::routes;
+use buildscope_core::watch::Watched;
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_location, use_navigate, use_query_map};
@@ -88,6 +91,30 @@ fn fact(label: &'static str, value: Option<String>) -> Option<impl IntoView> {
 /// The "Compare with …" button of a build page's header.
 fn compare_link(href: String, label: String) -> impl IntoView {
     view! { <A href=href attr:class="button compare-link">{label}</A> }
+}
+
+/// The Watch button of a running build's header (all three systems): while watched, the tab's
+/// title and favicon follow the build and its end raises a notification (`watches.rs`).
+/// Offered while the build runs, and kept while it is watched so it can be stopped.
+fn watch_toggle(source: &Source, w: Watched) -> impl IntoView {
+    let watches = crate::watches::use_watches()?;
+    let key = w.key();
+    let on = {
+        let key = key.clone();
+        move || watches.is_watched(&key)
+    };
+    if !w.status.is_active() && !watches.is_watched(&key) {
+        return None;
+    }
+    let source = source.clone();
+    let pressed = on.clone();
+    let text = on.clone();
+    Some(view! {
+        <button type="button" class="button watch-toggle" aria-pressed=move || pressed().to_string()
+            on:click=move |_| if on() { watches.unwatch(&key) } else { watches.watch(w.clone(), source.clone()) }>
+            {move || if text() { "Watching · stop" } else { "Watch" }}
+        </button>
+    })
 }
 
 /// The URL query as pairs, for [`listing::href`].

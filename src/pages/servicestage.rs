@@ -1,6 +1,6 @@
 //! ServiceStage views: jobs, a job's builds, a build's detail and its phase strip.
 
-use super::{compare_link, fact, no_match, polled_view, ListControls};
+use super::{compare_link, fact, no_match, polled_view, watch_toggle, ListControls};
 use crate::api::huawei::ServiceStageClient;
 use crate::components::{
     CompareSide, CompareView, EmptyState, LiveDuration, PhaseStrip, StatusBadge, Timestamp,
@@ -15,6 +15,7 @@ use buildscope_core::routes::Route;
 use buildscope_core::servicestage::{system_label, Build, BuildList, JobList, Phase};
 use buildscope_core::status::Status;
 use buildscope_core::timefmt::format_duration;
+use buildscope_core::watch::Watched;
 use leptos::prelude::*;
 use leptos_router::components::A;
 
@@ -245,11 +246,33 @@ pub fn ServiceStageBuild(source: Source, build_id: String) -> impl IntoView {
         }
     });
     let log_href = servicestage_log_href(&source.id, &build_id);
+    let watched_source = source.clone();
     let render = move |d: ServiceStageBuildData| {
         let status = d.status();
         let log = view! { <A href=log_href.clone() attr:class="button build-log-link">"Log"</A> };
         let header = match d.build {
-            Ok(b) => build_header(b, (previous.clone(), log)).into_any(),
+            Ok(b) => {
+                let label = format!(
+                    "{} {}",
+                    b.job_name
+                        .clone()
+                        .unwrap_or_else(|| "ServiceStage build".into()),
+                    b.index.clone().map(|i| format!("#{i}")).unwrap_or_default()
+                );
+                let watch = watch_toggle(
+                    &watched_source,
+                    Watched {
+                        source_id: watched_source.id.clone(),
+                        build: b.id.clone(),
+                        label: label.trim().to_string(),
+                        href: Route::build(&watched_source.id, &b.id, "").href(),
+                        status: b.status.clone(),
+                        started: b.started_at,
+                        ended: b.ended_at,
+                    },
+                );
+                build_header(b, (previous.clone(), log, watch)).into_any()
+            }
             Err(e) => view! {
                 <header class="build-head" data-status=status.key()>
                     <h1><span class="build-head__builder">"ServiceStage build"</span></h1>

@@ -6,8 +6,9 @@
 //!   envelope both share: [`huawei`]), [`config`], [`json`]
 //! - one status vocabulary: [`status`]; time: [`timeparse`], [`timefmt`], [`timeline`]
 //! - the log viewer's logic: [`ansi`] and the [`log`] folder
-//! - what pages compute: [`listing`], [`compare`], [`freshness`], [`links`], [`vcs`]; every
-//!   address of the app: [`routes`]
+//! - what pages compute: [`listing`], [`compare`], [`freshness`], [`links`], [`vcs`],
+//!   [`overview`] (the home page across sources), [`watch`] (watched builds); every address of
+//!   the app: [`routes`]
 //! - failures as the user sees them: [`error`]; what an HTTP answer means: [`http`]; how long
 //!   to wait before trying again: [`retry`]
 
@@ -24,6 +25,7 @@ pub mod json;
 pub mod links;
 pub mod listing;
 pub mod log;
+pub mod overview;
 pub mod retry;
 pub mod routes;
 pub mod servicestage;
@@ -32,6 +34,7 @@ pub mod timefmt;
 pub mod timeline;
 pub mod timeparse;
 pub mod vcs;
+pub mod watch;
 
 // Test data generation only: the ANSI bench includes the same file by path, so the app never
 // ships it.

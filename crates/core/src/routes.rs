@@ -73,6 +73,17 @@ pub enum Route {
         slug: String,
         lines: Option<(u64, u64)>,
     },
+    /// `/s/:source/builds/:build/tests/:set`: one test result set of a Buildbot build, a page
+    /// at a time (`?page=`), failures first or only (`?show=failed`), searched by test name
+    /// (`?q=`).
+    TestResults {
+        source: String,
+        build: i64,
+        set: i64,
+        show: Option<String>,
+        q: Option<String>,
+        page: Option<u32>,
+    },
     /// `/s/:source/builds/:build/log`: a Huawei build's log, with the 0-based lines
     /// `#L<a>-L<b>` selects. CodeArts: `build` is the record, `?job=&no=` its job and build
     /// number (what the log APIs take, so opening the log costs no round trip for them),
@@ -127,6 +138,18 @@ impl Route {
             build: build.to_string(),
             job: non_empty(job),
             step: None,
+        }
+    }
+
+    /// A test result set of a Buildbot build, unfiltered.
+    pub fn test_results(source: &str, build: i64, set: i64) -> Route {
+        Route::TestResults {
+            source: source.to_string(),
+            build,
+            set,
+            show: None,
+            q: None,
+            page: None,
         }
     }
 
@@ -226,6 +249,16 @@ impl Route {
                 slug: slug.clone(),
                 lines: None,
             },
+            (["s", _, "builds", _, "tests", _], [_, source, _, build, _, set]) => {
+                Route::TestResults {
+                    source: source.clone(),
+                    build: num(build)?,
+                    set: num(set)?,
+                    show: q.get("show"),
+                    q: q.get("q"),
+                    page: q.number("page"),
+                }
+            }
             (["s", _, "builds", _, "log"], [_, source, _, build, _]) => Route::BuildLog {
                 source: source.clone(),
                 build: build.clone(),
@@ -335,6 +368,24 @@ impl Route {
                     slug,
                 ])
             },
+            Route::TestResults {
+                source,
+                build,
+                set,
+                show,
+                q,
+                page,
+            } => Parts::new(&[
+                "s",
+                source,
+                "builds",
+                &build.to_string(),
+                "tests",
+                &set.to_string(),
+            ])
+            .query("show", show.clone())
+            .query("q", q.clone())
+            .query("page", n(page)),
             Route::BuildLog {
                 source,
                 build,

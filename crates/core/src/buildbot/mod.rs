@@ -5,6 +5,7 @@
 //! `null` until finished. Decoding is tolerant (see `json.rs`) and never panics.
 
 pub mod paths;
+pub mod test_results;
 pub mod ws;
 
 use crate::json::{self, DecodeError, Obj};

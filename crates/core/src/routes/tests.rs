@@ -108,6 +108,15 @@ fn every_route(id: &str) -> Vec<Route> {
             step: None,
             lines: None,
         },
+        Route::TestResults {
+            source: s(),
+            build: 40,
+            set: 7,
+            show: o(),
+            q: o(),
+            page: Some(3),
+        },
+        Route::test_results(id, 1, 2),
     ]
 }
 
@@ -128,7 +137,8 @@ fn hostile_ids_read_back_and_never_change_the_shape_of_the_address() {
             for pair in query.split('&').filter(|p| !p.is_empty()) {
                 let (k, _) = pair.split_once('=').expect(pair);
                 assert!(
-                    ["status", "q", "page", "per_page", "name", "job", "no", "step"].contains(&k),
+                    ["status", "q", "page", "per_page", "name", "job", "no", "step", "show"]
+                        .contains(&k),
                     "{href}"
                 );
             }
