@@ -228,10 +228,12 @@ pub fn set_title(title: &str) {
 }
 
 thread_local! {
-    static PAGE_TITLE: RwSignal<String> = RwSignal::new(String::new());
+    // Reference-counted, not owned by the page that first set a title: an arena signal would
+    // be disposed with that page.
+    static PAGE_TITLE: ArcRwSignal<String> = ArcRwSignal::new(String::new());
 }
 
 /// The title the current page set, before watched builds lead it (`watches.rs`).
-pub fn page_title() -> RwSignal<String> {
-    PAGE_TITLE.with(|t| *t)
+pub fn page_title() -> ArcRwSignal<String> {
+    PAGE_TITLE.with(|t| t.clone())
 }

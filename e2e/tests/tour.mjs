@@ -23,7 +23,10 @@ export async function tour() {
     { name: 'source overview', path: '/s/local',
       ready: (p) => expect(p.locator('section.builder tr.build-row').first()).toBeVisible() },
     { name: 'builder history', path: '/s/local/builders/kitchen-sink',
-      ready: (p) => expect(p.locator('tr.build-row').first()).toBeVisible() },
+      ready: async (p) => {
+        await expect(p.locator('tr.build-row').first()).toBeVisible();
+        await expect(p.locator('.trend__mark').first()).toBeVisible();
+      } },
     { name: 'build page', path: `/s/local/builds/${build.buildid}`,
       ready: (p) => expect(p.locator('.step').first()).toBeVisible() },
     { name: 'build page with tests', path: `/s/local/builds/${report.buildid}`,

@@ -35,6 +35,17 @@ pub struct StepLogs {
     pub logs: Vec<Log>,
 }
 
+/// A builder's last builds (newest first) and, for the newest of them, their steps (same
+/// order), for the duration trend.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TrendData {
+    pub builds: Vec<Build>,
+    pub steps: Vec<Vec<Step>>,
+}
+
+/// How many of the trend's builds have their steps read (one request each, four at a time).
+const TREND_STEP_BUILDS: usize = 30;
+
 /// What a test results page shows above the results: the set, its step and that step's first
 /// log, and how many results the set holds in all.
 #[derive(Clone, Debug, PartialEq)]
@@ -259,6 +270,24 @@ impl BuildbotClient {
     pub async fn test_result_set(&self, setid: i64) -> Result<TestResultSet, ApiError> {
         let url = self.url(&test_results::set_path(setid));
         self.endpoint.get(&url, test_results::decode_set).await
+    }
+
+    /// The duration trend of a builder: its last `n` builds, and the steps of the newest 30.
+    pub async fn trend(&self, builder: &BuilderRef, n: u32) -> Result<TrendData, ApiError> {
+        let builds = self.recent_builds(Some(builder), n).await?;
+        let refs: Vec<BuildRef> = builds
+            .iter()
+            .take(TREND_STEP_BUILDS)
+            .map(|b| BuildRef::Id(b.buildid))
+            .collect();
+        let steps = futures::stream::iter(refs.iter().map(|r| self.steps(r)))
+            .buffered(4)
+            .collect::<Vec<_>>()
+            .await;
+        Ok(TrendData {
+            builds,
+            steps: steps.into_iter().collect::<Result<_, _>>()?,
+        })
     }
 
     /// A set with its step, the step's first log and the set's size (one result asked for,

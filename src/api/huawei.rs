@@ -9,6 +9,7 @@ use buildscope_core::error::{ApiError, ErrorKind};
 use buildscope_core::huawei;
 use buildscope_core::log::engine::bytes::{ByteAnswer, ByteRequest};
 use buildscope_core::servicestage::{self, BuildList, Phase};
+use futures::StreamExt;
 
 /// Query values are percent-encoded so ids from the server cannot change the request.
 fn q(s: &str) -> String {
@@ -75,6 +76,29 @@ impl CodeArtsClient {
             q(record_id)
         ));
         self.endpoint.get(&url, codearts::decode_full_stages).await
+    }
+
+    /// A job's newest `limit` history records (≤ 100, the API's page), and the stages of the
+    /// newest `with_stages` of them (one request each, four at a time), for the job's trend.
+    pub async fn trend(
+        &self,
+        job_id: &str,
+        limit: u32,
+        with_stages: usize,
+        interval_days: u32,
+    ) -> Result<(History, Vec<Vec<Stage>>), ApiError> {
+        let history = self.history(job_id, 0, limit, interval_days).await?;
+        let ids: Vec<String> = history
+            .records
+            .iter()
+            .filter_map(|r| r.record_id.clone())
+            .take(with_stages)
+            .collect();
+        let stages = futures::stream::iter(ids.iter().map(|id| self.full_stages(id, false)))
+            .buffered(4)
+            .collect::<Vec<_>>()
+            .await;
+        Ok((history, stages.into_iter().collect::<Result<_, _>>()?))
     }
 
     /// A build record by id (ShowBuildRecord): repository, branch, revision, numbers, durations.

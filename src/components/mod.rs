@@ -16,6 +16,7 @@ pub mod test_sets;
 pub mod time;
 pub mod token_prompt;
 pub mod track;
+pub mod trend_chart;
 pub mod watch_list;
 
 pub use badge::StatusBadge;
@@ -33,4 +34,5 @@ pub use step_list::StepList;
 pub use test_sets::{SetLinks, TestSets};
 pub use time::{LiveDuration, Timestamp};
 pub use token_prompt::TokenPrompt;
+pub use trend_chart::{StepTrends, TrendChart};
 pub use watch_list::WatchList;

@@ -1,6 +1,8 @@
 //! CodeArts Build views: jobs of the configured project, a job's history, a build's stage map.
 
-use super::{compare_link, fact, no_match, pager, polled_view, watch_toggle, ListControls};
+use super::{
+    compare_link, fact, no_match, pager, polled_view, span, trend_view, watch_toggle, ListControls,
+};
 use crate::api::huawei::CodeArtsClient;
 use crate::components::{
     CompareSide, CompareView, EmptyState, LiveDuration, Revision, StageMap, StatusBadge, Timestamp,
@@ -15,6 +17,7 @@ use buildscope_core::listing::{name_matches, status_matches, Paging};
 use buildscope_core::routes::Route;
 use buildscope_core::status::Status;
 use buildscope_core::timefmt::format_duration;
+use buildscope_core::trend::Point;
 use buildscope_core::watch::Watched;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -201,6 +204,69 @@ pub fn CodeArtsJob(
                 }
             }</h1>
             {polled_view(polled, "Loading build history…", render)}
+            <CodeArtsTrend source=source.clone() job_id=job_id.clone()/>
+        </section>
+    }
+}
+
+/// Builds in a CodeArts job's trend: ShowListHistory's largest page.
+const TREND_BUILDS: u32 = 50;
+/// Of those, how many have their stages read (one full-stages request each).
+const TREND_STAGE_BUILDS: usize = 10;
+
+/// A CodeArts job's last builds' durations, and each stage's duration over the newest of
+/// them.
+#[component]
+fn CodeArtsTrend(source: Source, job_id: String) -> impl IntoView {
+    let client = CodeArtsClient::new(&source);
+    let polled = use_polled(
+        move || {
+            let (c, j) = (client.clone(), job_id.clone());
+            async move {
+                c.trend(&j, TREND_BUILDS, TREND_STAGE_BUILDS, HISTORY_DAYS)
+                    .await
+            }
+        },
+        |(h, _): &(History, Vec<Vec<Stage>>)| h.records.iter().any(|r| r.status.is_active()),
+        WhenIdle::PollSlowly,
+    );
+    let sid = source.id.clone();
+    let render = move |(h, stages): (History, Vec<Vec<Stage>>)| {
+        let points: Vec<Point> = h
+            .records
+            .iter()
+            .rev()
+            .map(|r| Point {
+                number: r.build_number.map(|n| format!("#{n}")).unwrap_or_default(),
+                href: match (&r.record_id, &r.job_id) {
+                    (Some(id), job) => Route::build(&sid, id, job.as_deref().unwrap_or("")).href(),
+                    (None, _) => String::new(),
+                },
+                status: r.status.clone(),
+                duration: span(r.start_time, r.end_time).filter(|_| !r.status.is_active()),
+            })
+            .collect();
+        let parts: Vec<Vec<(String, Option<f64>)>> = stages
+            .iter()
+            .rev()
+            .map(|list| {
+                list.iter()
+                    .map(|s| {
+                        let d = s
+                            .build_duration_secs
+                            .or(s.duration_secs)
+                            .or(span(s.start_time, s.finish_time));
+                        (s.display_name.clone(), d)
+                    })
+                    .collect()
+            })
+            .collect();
+        trend_view(points, parts, "stage")
+    };
+    view! {
+        <section class="trends" aria-labelledby="trend-title">
+            <h2 id="trend-title">"Durations"</h2>
+            {polled_view(polled, "Loading durations…", render)}
         </section>
     }
 }

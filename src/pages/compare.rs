@@ -91,10 +91,7 @@ fn side(source_id: &str, b: &Build) -> CompareSide {
 #[component]
 fn CompareBuilds(source: Source, builder: String, a: i64, b: i64) -> impl IntoView {
     let client = BuildbotClient::new(&source);
-    let builder_ref = match builder.parse::<i64>() {
-        Ok(id) => BuilderRef::Id(id),
-        Err(_) => BuilderRef::Name(builder.clone()),
-    };
+    let builder_ref = BuilderRef::from_key(&builder);
     let polled = use_polled(
         move || {
             let (c, br) = (client.clone(), builder_ref.clone());

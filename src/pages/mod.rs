@@ -22,11 +22,13 @@ pub use log::LogPage;
 pub use source::SourcePage;
 pub use tests::TestResultsPage;
 
-use crate::components::{EmptyState, ErrorPanel, Loading, Pager};
+use crate::components::{EmptyState, ErrorPanel, Loading, Pager, StepTrends, TrendChart};
 use crate::hooks::Polled;
 use buildscope_core::config::{Config, Source};
 use buildscope_core::listing::{self, Paging, STATUS_FILTERS};
 use buildscope_core::routes;
+use buildscope_core::timefmt::format_duration;
+use buildscope_core::trend::{self, Point};
 use buildscope_core::watch::Watched;
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -115,6 +117,42 @@ fn watch_toggle(source: &Source, w: Watched) -> impl IntoView {
             {move || if text() { "Watching · stop" } else { "Watch" }}
         </button>
     })
+}
+
+/// A duration trend: the chart of `points` (oldest first) and, when given, each step's (or
+/// stage's) duration over the builds it was read for (`parts`, oldest first). `open` is
+/// where a mark's click goes.
+fn trend_view(
+    points: Vec<Point>,
+    parts: Vec<Vec<(String, Option<f64>)>>,
+    part_word: &'static str,
+) -> impl IntoView {
+    if points.iter().all(|p| p.duration.is_none()) {
+        return view! { <p class="muted">"No finished builds to chart yet."</p> }.into_any();
+    }
+    let navigate = use_navigate();
+    let open = Callback::new(move |href: String| navigate(&href, NavigateOptions::default()));
+    let chart = trend::chart(&points);
+    let caption = format!(
+        "Duration of the last {} builds, oldest left; the axis reaches {}",
+        points.len(),
+        format_duration(chart.max as i64)
+    );
+    let series = trend::step_series(&parts);
+    let part_caption = format!(
+        "Each {part_word} over the last {} builds, oldest left",
+        parts.len()
+    );
+    view! {
+        <TrendChart chart caption on_open=open/>
+        {(!series.is_empty()).then(|| view! { <StepTrends series caption=part_caption/> })}
+    }
+    .into_any()
+}
+
+/// Seconds between two epoch times, when both are known.
+fn span(start: Option<f64>, end: Option<f64>) -> Option<f64> {
+    Some((end? - start?).max(0.0))
 }
 
 /// The URL query as pairs, for [`listing::href`].

@@ -1,6 +1,6 @@
 //! ServiceStage views: jobs, a job's builds, a build's detail and its phase strip.
 
-use super::{compare_link, fact, no_match, polled_view, watch_toggle, ListControls};
+use super::{compare_link, fact, no_match, polled_view, trend_view, watch_toggle, ListControls};
 use crate::api::huawei::ServiceStageClient;
 use crate::components::{
     CompareSide, CompareView, EmptyState, LiveDuration, PhaseStrip, StatusBadge, Timestamp,
@@ -15,6 +15,7 @@ use buildscope_core::routes::Route;
 use buildscope_core::servicestage::{system_label, Build, BuildList, JobList, Phase};
 use buildscope_core::status::Status;
 use buildscope_core::timefmt::format_duration;
+use buildscope_core::trend::Point;
 use buildscope_core::watch::Watched;
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -99,8 +100,24 @@ pub fn ServiceStageJob(source: Source, job_id: String, job_name: String) -> impl
             (Some(f), Some(s)) => format!("{s} of {f} finished builds succeeded"),
             _ => String::new(),
         };
+        // The list gives each build's duration, newest first; its ids are the only names.
+        let points: Vec<Point> = l
+            .builds
+            .iter()
+            .rev()
+            .map(|b| Point {
+                number: short_id(&b.id),
+                href: Route::build(&sid, &b.id, "").href(),
+                status: b.status.clone(),
+                duration: b.duration_secs.filter(|_| !b.status.is_active()),
+            })
+            .collect();
         view! {
             <p class="muted">{counts}</p>
+            <section class="trends" aria-labelledby="trend-title">
+                <h2 id="trend-title">"Durations"</h2>
+                {trend_view(points, Vec::new(), "phase")}
+            </section>
             <table class="jobs">
                 <thead><tr><th scope="col">"Build"</th><th scope="col">"State"</th><th scope="col">"Duration"</th></tr></thead>
                 <tbody>
@@ -125,6 +142,18 @@ pub fn ServiceStageJob(source: Source, job_id: String, job_name: String) -> impl
             <h1>{job_name.clone()}</h1>
             {polled_view(polled, "Loading builds…", render)}
         </section>
+    }
+}
+
+/// A build id cut to its last eight characters for a chart's labels (ServiceStage builds
+/// have no number in the job's list).
+fn short_id(id: &str) -> String {
+    let chars: Vec<char> = id.chars().collect();
+    let tail: String = chars[chars.len().saturating_sub(8)..].iter().collect();
+    if tail.len() < id.len() {
+        format!("…{tail}")
+    } else {
+        tail
     }
 }
 

@@ -7,8 +7,8 @@
 //! - one status vocabulary: [`status`]; time: [`timeparse`], [`timefmt`], [`timeline`]
 //! - the log viewer's logic: [`ansi`] and the [`log`] folder
 //! - what pages compute: [`listing`], [`compare`], [`freshness`], [`links`], [`vcs`],
-//!   [`overview`] (the home page across sources), [`watch`] (watched builds); every address of
-//!   the app: [`routes`]
+//!   [`overview`] (the home page across sources), [`watch`] (watched builds), [`trend`]
+//!   (duration charts); every address of the app: [`routes`]
 //! - failures as the user sees them: [`error`]; what an HTTP answer means: [`http`]; how long
 //!   to wait before trying again: [`retry`]
 
@@ -33,6 +33,7 @@ pub mod status;
 pub mod timefmt;
 pub mod timeline;
 pub mod timeparse;
+pub mod trend;
 pub mod vcs;
 pub mod watch;
 

@@ -24,13 +24,15 @@ pub enum Route {
         status: Option<String>,
         q: Option<String>,
     },
-    /// `/s/:source/builders/:builder`: a Buildbot builder's history (by name or id).
+    /// `/s/:source/builders/:builder`: a Buildbot builder's history (by name or id), and the
+    /// duration trend of its last `?n=` builds.
     Builder {
         source: String,
         builder: String,
         status: Option<String>,
         page: Option<u32>,
         per_page: Option<u32>,
+        n: Option<u32>,
     },
     /// `/s/:source/builders/:builder/compare/:a/:b`: two builds by Buildbot build number.
     BuilderCompare {
@@ -117,6 +119,7 @@ impl Route {
             status: None,
             page: None,
             per_page: None,
+            n: None,
         }
     }
 
@@ -208,6 +211,7 @@ impl Route {
                 status: q.get("status"),
                 page: q.number("page"),
                 per_page: q.number("per_page"),
+                n: q.number("n"),
             },
             (["s", _, "builders", _, "compare", _, _], [_, source, _, builder, _, a, b]) => {
                 Route::BuilderCompare {
@@ -303,10 +307,12 @@ impl Route {
                 status,
                 page,
                 per_page,
+                n: last,
             } => Parts::new(&["s", source, "builders", builder])
                 .query("status", status.clone())
                 .query("page", n(page))
-                .query("per_page", n(per_page)),
+                .query("per_page", n(per_page))
+                .query("n", n(last)),
             Route::BuilderCompare {
                 source,
                 builder,

@@ -16,6 +16,17 @@ pub enum BuilderRef {
     Name(String),
 }
 
+impl BuilderRef {
+    /// The builder a route's `:builder` names ([`crate::routes::builder_key`]): a number is
+    /// an id, anything else a name.
+    pub fn from_key(key: &str) -> BuilderRef {
+        match key.parse::<i64>() {
+            Ok(id) => BuilderRef::Id(id),
+            Err(_) => BuilderRef::Name(key.to_string()),
+        }
+    }
+}
+
 /// A build: by its global id, or by builder + number.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum BuildRef {

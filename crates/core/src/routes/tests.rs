@@ -45,6 +45,7 @@ fn every_route(id: &str) -> Vec<Route> {
             status: o(),
             page: Some(2),
             per_page: Some(0),
+            n: Some(200),
         },
         Route::BuilderCompare {
             source: s(),
@@ -137,7 +138,7 @@ fn hostile_ids_read_back_and_never_change_the_shape_of_the_address() {
             for pair in query.split('&').filter(|p| !p.is_empty()) {
                 let (k, _) = pair.split_once('=').expect(pair);
                 assert!(
-                    ["status", "q", "page", "per_page", "name", "job", "no", "step", "show"]
+                    ["status", "q", "page", "per_page", "name", "job", "no", "step", "show", "n"]
                         .contains(&k),
                     "{href}"
                 );
@@ -274,6 +275,7 @@ fn parsing_reads_the_query_leniently() {
             status: Some("failure".into()),
             page: None,
             per_page: Some(5),
+            n: None,
         })
     );
     assert_eq!(
