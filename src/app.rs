@@ -48,8 +48,8 @@ pub fn App() -> impl IntoView {
 fn Configured(config: Config) -> impl IntoView {
     let title = config.title.clone();
     let sources = config.sources.clone();
+    crate::watches::provide_watches(&config);
     provide_context(config);
-    crate::watches::provide_watches();
     view! {
         <TopBar title sources/>
         <WatchBar/>

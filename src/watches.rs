@@ -1,10 +1,11 @@
 //! Watched builds, app-wide: the list in the top bar, one poll per build that outlives the page
-//! it was started from (watches survive navigation within the app), the tab title and favicon
+//! it was started from (watches survive navigation within the app, and a reload of the tab:
+//! sessionStorage keeps them, never a token), the tab title and favicon
 //! while something is watched, and the desktop notification when a watched build finishes.
 //! What the title, favicon and notification say is `buildscope_core::watch`'s.
 
 use crate::api;
-use buildscope_core::config::Source;
+use buildscope_core::config::{Config, Source};
 use buildscope_core::error::ApiError;
 use buildscope_core::retry::backoff_ms;
 use buildscope_core::watch::{self, Watched};
@@ -30,8 +31,17 @@ pub struct Watches {
     navigate: StoredValue<Navigate, LocalStorage>,
 }
 
-/// Starts the app's watches (inside the router, which a notification's click navigates).
-pub fn provide_watches() {
+/// Where the tab keeps its watches across a reload (sessionStorage: this tab only, gone
+/// with it).
+const STORED: &str = "buildscope.watches";
+
+fn session() -> Option<web_sys::Storage> {
+    web_sys::window()?.session_storage().ok()?
+}
+
+/// Starts the app's watches (inside the router, which a notification's click navigates),
+/// taking up again those this tab had before a reload.
+pub fn provide_watches(config: &Config) {
     let navigate = use_navigate();
     let watches = Watches {
         list: RwSignal::new(Vec::new()),
@@ -50,7 +60,25 @@ pub fn provide_watches() {
         if let Ok(Some(icon)) = doc.query_selector("link[rel=icon]") {
             let _ = icon.set_attribute("href", watch::favicon(&list));
         }
+        if let Some(store) = session() {
+            let _ = store.set_item(STORED, &watch::encode(&list));
+        }
     });
+    let stored = session()
+        .and_then(|s| s.get_item(STORED).ok().flatten())
+        .map(|t| watch::decode(&t))
+        .unwrap_or_default();
+    for w in stored {
+        // A watch of a source no longer configured is dropped.
+        if let Some(source) = config.source(&w.source_id).cloned() {
+            let finished = w.finished();
+            let (key, build) = (w.key(), w.build.clone());
+            watches.list.update(|l| l.push(w));
+            if !finished {
+                watches.poll(key, build, source);
+            }
+        }
+    }
     provide_context(watches);
 }
 
@@ -90,6 +118,12 @@ impl Watches {
         }
         let build = w.build.clone();
         self.list.update(|l| l.push(w));
+        self.poll(key, build, source);
+    }
+
+    /// Asks for the watch `key`'s build until it finishes (then announces it) or the watch
+    /// is stopped.
+    fn poll(&self, key: String, build: String, source: Source) {
         let this = *self;
         spawn_local(async move {
             let mut failures = 0u32;

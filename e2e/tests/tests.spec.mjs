@@ -27,6 +27,12 @@ test('a build with failing tests: counts, the failing tests named, links to the 
   await expect(row.locator('.test-set__passed')).toHaveText('37');
   await expect(row.locator('.test-set__failed')).toHaveText('✗ 3');
   await expect(row).toHaveClass(/test-set--failed/);
+  // Each step that reported results says so in the step list, linking its set.
+  const unitStep = page.locator('li.step').filter({ has: page.locator('.step__name', { hasText: /^unit tests$/ }) });
+  await expect(unitStep.locator('.step__tests')).toHaveText('✗ 3 of 40 tests failed');
+  await expect(unitStep.locator('.step__tests')).toHaveAttribute('href', `/s/local/builds/${build.buildid}/tests/${unit.test_result_setid}`);
+  const bigStep = page.locator('li.step').filter({ has: page.locator('.step__name', { hasText: /^integration suite$/ }) });
+  await expect(bigStep.locator('.step__tests')).toHaveText('50000 tests passed');
   await row.getByRole('link', { name: 'unit tests (junit)' }).click();
 
   await expect(page.locator('h1')).toHaveText('unit tests (junit)');

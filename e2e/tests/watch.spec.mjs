@@ -1,5 +1,5 @@
 // Watch and notify: a Watch toggle on a running build; while watched, the tab title and
-// favicon follow it, on every page of the app; when it finishes, a desktop notification names
+// favicon follow it, on every page of the app and across a reload; when it finishes, a desktop notification names
 // build, result and duration. Chromium's notification permission is granted in this context;
 // a spy over the browser's own Notification records what was shown (and still shows it).
 import { test, expect } from '@playwright/test';
@@ -83,6 +83,10 @@ test('CodeArts and ServiceStage builds can be watched to their end too', async (
   await expect(page.locator('.build-head .badge__text')).toHaveText(/Running|Queued|Pending/);
   await page.getByRole('button', { name: 'Watch', exact: true }).click();
   await expect(page.locator('nav.watches li.watch')).toContainText(`#${number}`);
+  // A reload keeps the watch (the tab keeps its watches, sessionStorage) and it goes on.
+  await page.reload();
+  await expect(page.locator('nav.watches li.watch')).toContainText(`#${number}`);
+  await expect(page.locator('.watch-toggle')).toHaveAttribute('aria-pressed', 'true');
 
   const ss = await startServiceStageBuild(SS_JOBS.success[0]);
   await spaGo(page, `/s/servicestage/builds/${ss}`);

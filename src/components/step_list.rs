@@ -1,4 +1,4 @@
-use super::{LiveDuration, StatusBadge};
+use super::{LiveDuration, SetLinks, StatusBadge};
 use crate::hooks::use_clock;
 use buildscope_core::buildbot::{Log, Step};
 use buildscope_core::links::safe_http_url;
@@ -10,7 +10,8 @@ use leptos::prelude::*;
 /// The steps of a build in execution order, each with its bar on a shared time axis (the
 /// build's start to its end, growing live while it runs; lock wait drawn distinctly). Hidden
 /// steps (Buildbot `hideStepIf`) are folded away behind a toggle whose state the page may own
-/// (`show_hidden`) so live refreshes keep it; the first failing step is marked.
+/// (`show_hidden`) so live refreshes keep it; the first failing step is marked, and a step
+/// that reported test results says how many failed.
 #[component]
 pub fn StepList(
     steps: Vec<Step>,
@@ -21,6 +22,9 @@ pub fn StepList(
     #[prop(optional)]
     logs: Vec<Log>,
     #[prop(optional)] log_href: Option<Callback<(i64, String), String>>,
+    /// The build's test result sets, each shown on the step that reported it.
+    #[prop(optional)]
+    tests: Vec<SetLinks>,
 ) -> impl IntoView {
     let show_hidden = show_hidden.unwrap_or_else(|| RwSignal::new(false));
     let now = use_clock();
@@ -35,6 +39,7 @@ pub fn StepList(
     let first_bad = steps.iter().find(|s| s.status().is_bad()).map(|s| s.number);
     let steps = StoredValue::new(steps);
     let logs = StoredValue::new(logs);
+    let tests = StoredValue::new(tests);
     let rows = move || {
         let show = show_hidden.get();
         steps
@@ -48,7 +53,13 @@ pub fn StepList(
                         .cloned()
                         .collect()
                 });
-                step_row(s, first_bad, axis, mine, log_href)
+                let sets: Vec<SetLinks> = tests.with_value(|all| {
+                    all.iter()
+                        .filter(|t| t.set.stepid == s.stepid)
+                        .cloned()
+                        .collect()
+                });
+                step_row(s, first_bad, axis, mine, log_href, sets)
             })
             .collect_view()
     };
@@ -103,8 +114,26 @@ fn step_row(
     axis: Memo<Option<Axis>>,
     logs: Vec<Log>,
     log_href: Option<Callback<(i64, String), String>>,
+    sets: Vec<SetLinks>,
 ) -> impl IntoView {
     let track = step_bar(&s, axis);
+    // "✗ 3 of 40 tests failed" / "40 tests passed", linking the step's result set.
+    let tests = sets
+        .into_iter()
+        .map(|t| {
+            let failed = t.set.failures();
+            let total = t.set.passed.unwrap_or(0).max(0) as u64 + failed;
+            let (class, text) = if failed > 0 {
+                (
+                    "chip chip--bad step__tests",
+                    format!("✗ {failed} of {total} tests failed"),
+                )
+            } else {
+                ("chip step__tests", format!("{total} tests passed"))
+            };
+            view! { <a class=class href=t.href>{text}</a> }
+        })
+        .collect_view();
     let status = s.status();
     let key = status.key();
     let is_first_bad = first_bad == Some(s.number);
@@ -147,6 +176,7 @@ fn step_row(
                 <span class="step__name">{s.name.clone()}</span>
                 {is_first_bad.then(|| view! { <span class="chip chip--bad">"first failure"</span> })}
                 {s.hidden.then(|| view! { <span class="chip">"hidden"</span> })}
+                {tests}
             </span>
             {track}
             <span class="step__state muted">{s.state_string.clone()}</span>

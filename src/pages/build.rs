@@ -184,7 +184,7 @@ fn build_view(source: &Source, d: BuildDetail, show_hidden: RwSignal<bool>) -> i
         </dl>
         {(!sets.is_empty()).then(|| view! {
             <h2 id="tests">"Tests"</h2>
-            <TestSets sets/>
+            <TestSets sets=sets.clone()/>
         })}
         <h2>"Steps"</h2>
         {if d.steps.is_empty() {
@@ -193,7 +193,7 @@ fn build_view(source: &Source, d: BuildDetail, show_hidden: RwSignal<bool>) -> i
             let source_id = source_id.to_string();
             let buildid = b.buildid;
             let log_href = Callback::new(move |(step, slug): (i64, String)| super::log::log_href(&source_id, buildid, step, slug));
-            view! { <StepList steps=d.steps build_start=b.started_at build_end=b.complete_at show_hidden logs=d.logs log_href/> }.into_any()
+            view! { <StepList steps=d.steps build_start=b.started_at build_end=b.complete_at show_hidden logs=d.logs log_href tests=sets/> }.into_any()
         }}
     }
 }

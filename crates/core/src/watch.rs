@@ -95,6 +95,49 @@ pub fn favicon(watches: &[Watched]) -> &'static str {
     }
 }
 
+/// The watches as the tab keeps them (sessionStorage: gone with the tab, never a token), so a
+/// reload picks them up again.
+pub fn encode(watches: &[Watched]) -> String {
+    let list: Vec<serde_json::Value> = watches
+        .iter()
+        .map(|w| {
+            serde_json::json!({
+                "source": w.source_id, "build": w.build, "label": w.label, "href": w.href,
+                "status": w.status.key(), "started": w.started, "ended": w.ended,
+            })
+        })
+        .collect();
+    serde_json::Value::Array(list).to_string()
+}
+
+/// Watches read back from [`encode`]'s text; anything unreadable is dropped, never an error.
+/// Only in-app links survive (`href` must be a path of this app).
+pub fn decode(text: &str) -> Vec<Watched> {
+    let Ok(serde_json::Value::Array(list)) = serde_json::from_str::<serde_json::Value>(text) else {
+        return Vec::new();
+    };
+    let s = |v: &serde_json::Value, k: &str| v.get(k).and_then(|x| x.as_str()).map(str::to_string);
+    list.iter()
+        .filter_map(|v| {
+            let href = s(v, "href").filter(|h| h.starts_with("/s/"))?;
+            let key = s(v, "status").unwrap_or_default();
+            Some(Watched {
+                source_id: s(v, "source")?,
+                build: s(v, "build")?,
+                label: s(v, "label")?,
+                href,
+                status: Status::KNOWN
+                    .iter()
+                    .find(|st| st.key() == key)
+                    .cloned()
+                    .unwrap_or(Status::Unknown(key)),
+                started: v.get("started").and_then(|x| x.as_f64()),
+                ended: v.get("ended").and_then(|x| x.as_f64()),
+            })
+        })
+        .collect()
+}
+
 /// The notification for a watched build that finished: title and body.
 pub fn notification(w: &Watched) -> (String, String) {
     let title = format!("{} {}: {}", w.status.icon(), w.label, w.status);
@@ -153,6 +196,22 @@ mod tests {
         );
         assert_eq!(favicon(&[w("a", Status::Success)]), "/favicon-success.svg");
         assert_eq!(favicon(&[w("a", Status::Cancelled)]), "/favicon-other.svg");
+    }
+
+    #[test]
+    fn watches_survive_a_reload_and_junk_is_dropped() {
+        let list = vec![w("a #1", Status::Running), w("b #2", Status::Failure)];
+        assert_eq!(decode(&encode(&list)), list);
+        assert_eq!(decode("not json"), []);
+        assert_eq!(
+            decode(r#"[{"source":"s","build":"1","label":"x","href":"javascript:alert(1)"}]"#),
+            []
+        );
+        let odd = decode(
+            r#"[{"source":"s","build":"1","label":"x","href":"/s/s/builds/1","status":"weird","started":"no"}]"#,
+        );
+        assert_eq!(odd[0].status, Status::Unknown("weird".into()));
+        assert_eq!(odd[0].started, None);
     }
 
     #[test]
