@@ -30,6 +30,8 @@ test('a builder with 20 builds: one mark per build, by result; click or Enter op
   const newest = builds[0];
   await expect(marks.last()).toHaveAttribute('aria-label', new RegExp(`^#${newest.number} · \\S+ · Warnings$`));
   await expect(marks.last().locator('title')).toHaveText(new RegExp(`^#${newest.number} · `));
+  // The hover tooltip is an SVG <title>; one in the HTML namespace shows nothing.
+  expect(await marks.last().locator('title').evaluate((t) => t instanceof SVGTitleElement)).toBe(true);
   // The same builds as a table, for screen readers and keyboards.
   await expect(page.locator('.trend__table tbody tr')).toHaveCount(builds.length);
   // Each step's duration over the builds.

@@ -72,7 +72,9 @@ fn mark(m: Mark, on_open: Callback<String>) -> impl IntoView {
         <g class=class tabindex="0" role="link" aria-label=aria data-number=m.point.number.clone()
             on:click=move |_| on_open.run(href.clone())
             on:keydown=move |ev| if ev.key() == "Enter" { on_open.run(href2.clone()) }>
-            <title>{m.label}</title>
+            // Built by hand: view! makes an ambiguous <title> an HTML element here, and an
+            // HTML <title> inside SVG is no tooltip (the XSS spec caught it by namespace).
+            {leptos::svg::title().child(m.label)}
             // A larger invisible target than the shape, for pointer and touch.
             <circle class="trend__hit" cx=x cy=y r="9"/>
             {shape}
