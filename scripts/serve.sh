@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# serve.sh DIST LISTEN BUILDBOT RUNDIR [HUAWEI]: runs nginx in the foreground with the production
+# serve.sh DIST LISTEN BUILDBOT RUNDIR [HUAWEI] (env BUILDBOT_MORE, below): runs nginx in the foreground with the production
 # recipe (deploy/nginx.conf.template): static dist/ plus same-origin proxies to Buildbot
 # (host:port) and to the Huawei APIs (an origin URL; the tests use the local simulator).
 set -euo pipefail
@@ -20,6 +20,22 @@ fi
 sed -e "s#@BROTLI_MODULE@#$BROTLI_MODULE#g" -e "s#@BROTLI_STATIC@#$BROTLI_STATIC#g" -e "s#@DIST@#$DIST#g" -e "s#@LISTEN@#$LISTEN#g" -e "s#@BUILDBOT@#$BUILDBOT#g" -e "s#@RUNDIR@#$RUNDIR#g" \
     -e "s#@CODEARTS@#$HUAWEI#g" -e "s#@SERVICESTAGE@#$HUAWEI#g" -e "s#@CODEARTS_AUTH@#$AUTH_LINE#g" \
     "$ROOT/deploy/nginx.conf.template" > "$RUNDIR/nginx.conf"
+# BUILDBOT_MORE="NAME=host:port ...": one more master each, under /buildbot-NAME/, with the
+# same proxy block as /buildbot/ (the tests' master with auth).
+for more in ${BUILDBOT_MORE:-}; do
+    name=${more%%=*}; upstream=${more#*=}
+    [[ $name =~ ^[a-z0-9]+$ ]] || { echo "serve.sh: bad BUILDBOT_MORE name: $name" >&2; exit 2; }
+    awk -v name="$name" -v up="$upstream" '
+        /^        location \/buildbot\/ \{/ { grab = 1; block = "" }
+        grab { block = block $0 "\n" }
+        { print }
+        grab && /^        \}/ {
+            grab = 0
+            gsub("/buildbot/", "/buildbot-" name "/", block)
+            sub("proxy_pass http://[^;]*;", "proxy_pass http://" up "/;", block)
+            printf "%s", block
+        }' "$RUNDIR/nginx.conf" > "$RUNDIR/nginx.conf.more" && mv "$RUNDIR/nginx.conf.more" "$RUNDIR/nginx.conf"
+done
 NGINX=$(command -v nginx || echo /usr/sbin/nginx)
 "$NGINX" -t -q -c "$RUNDIR/nginx.conf" -p "$RUNDIR" -e "$RUNDIR/error.log"
 exec "$NGINX" -c "$RUNDIR/nginx.conf" -p "$RUNDIR" -e "$RUNDIR/error.log"

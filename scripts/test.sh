@@ -39,6 +39,8 @@ claim_port BB_WWW_PORT "${E2E_BB_PORT:-}" 18010 "Buildbot www"
 claim_port BB_PB_PORT "${E2E_BB_PB_PORT:-}" 19989 "Buildbot PB"
 claim_port WEB_PORT "${E2E_WEB_PORT:-}" 18080 "nginx"
 claim_port SIM_PORT "${E2E_SIM_PORT:-}" 18090 "simulator"
+claim_port BB_AUTH_PORT "${E2E_BB_AUTH_PORT:-}" 18011 "Buildbot www (auth)"
+claim_port BB_AUTH_PB_PORT "${E2E_BB_AUTH_PB_PORT:-}" 19990 "Buildbot PB (auth)"
 # The simulator checks X-Auth-Token: nginx injects it for CodeArts ("auth": "proxy"), the user
 # types it for ServiceStage ("auth": "token"); e2e/config.json says which.
 export SIM_TOKEN=${SIM_TOKEN:-e2e-sim-token}
@@ -50,6 +52,7 @@ cleanup() {
     [ -n "$NGINX_PID" ] && kill "$NGINX_PID" 2>/dev/null
     [ -n "$SIM_PID" ] && kill "$SIM_PID" 2>/dev/null
     bash harness/buildbot/bb.sh stop "$WORK/bb" >/dev/null 2>&1
+    bash harness/buildbot/bb.sh stop "$WORK/bb-auth" >/dev/null 2>&1
     wait 2>/dev/null
     [ "${KEEP_TEST_DIR:-}" = 1 ] || rm -rf "$WORK"
 }
@@ -74,6 +77,11 @@ say "Buildbot master (temporary, ports $BB_WWW_PORT/$BB_PB_PORT) + forced builds
 ( bash harness/buildbot/bb.sh start "$WORK/bb" && bash harness/buildbot/bb.sh trigger "$WORK/bb" ) \
     > "$LOGS/buildbot.log" 2>&1 &
 BB_SETUP_PID=$!
+# The same master with auth + authz (harness/buildbot/master.cfg, BB_AUTH=1), for auth.spec:
+# no forced builds, the specs make theirs as its admin.
+BB_AUTH=1 BB_WWW_PORT=$BB_AUTH_PORT BB_PB_PORT=$BB_AUTH_PB_PORT \
+    bash harness/buildbot/bb.sh start "$WORK/bb-auth" > "$LOGS/buildbot-auth.log" 2>&1 &
+BB_AUTH_PID=$!
 
 if layer lint; then
 say "cargo fmt --check, clippy -D warnings (native and wasm32)"
@@ -116,12 +124,15 @@ if [ "$TRUNK_RC" = 0 ] && [ -f dist/index.html ]; then
     SIM_PID=$!
     # The e2e suite's sources: the shipped config plus auth modes to exercise.
     cp e2e/config.json dist/config.json
-    say "e2e: nginx on 127.0.0.1:$WEB_PORT -> dist/, /buildbot/ -> :$BB_WWW_PORT, /codearts/ + /servicestage/ -> :$SIM_PORT"
-    CODEARTS_PROXY_TOKEN=$SIM_TOKEN bash scripts/serve.sh dist "127.0.0.1:$WEB_PORT" "127.0.0.1:$BB_WWW_PORT" "$WORK/nginx" \
+    say "e2e: nginx on 127.0.0.1:$WEB_PORT -> dist/, /buildbot/ -> :$BB_WWW_PORT, /buildbot-auth/ -> :$BB_AUTH_PORT, /codearts/ + /servicestage/ -> :$SIM_PORT"
+    BUILDBOT_MORE="auth=127.0.0.1:$BB_AUTH_PORT" CODEARTS_PROXY_TOKEN=$SIM_TOKEN bash scripts/serve.sh dist "127.0.0.1:$WEB_PORT" "127.0.0.1:$BB_WWW_PORT" "$WORK/nginx" \
         "http://127.0.0.1:$SIM_PORT" > "$LOGS/nginx.log" 2>&1 &
     NGINX_PID=$!
     if ! wait "$BB_SETUP_PID"; then
         cat "$LOGS/buildbot.log"; layer_failed buildbot
+    fi
+    if ! wait "$BB_AUTH_PID"; then
+        cat "$LOGS/buildbot-auth.log"; layer_failed "buildbot (auth)"
     fi
     bash harness/buildbot/bb.sh wait "$WORK/bb" 2>&1 | tail -n 12
     # The 200k-line log and the harness's own long-running build take longest; specs read the
@@ -129,6 +140,7 @@ if [ "$TRUNK_RC" = 0 ] && [ -f dist/index.html ]; then
     # run (LAYERS=e2e) would start before they finish.
     bash harness/buildbot/bb.sh wait "$WORK/bb" biglog long-running 2>&1 | tail -n 3
     export E2E_BASE_URL="http://127.0.0.1:$WEB_PORT" BB_API="http://127.0.0.1:$BB_WWW_PORT/api/v2"
+    export BB_AUTH_API="http://127.0.0.1:$BB_AUTH_PORT/api/v2"
     export SIM_URL="http://127.0.0.1:$SIM_PORT"
     export FAULT_MATRIX_OUT="$LOGS/fault-matrix.txt"
     eval "E2E_EXTRA=(${E2E_ARGS:-})"

@@ -189,13 +189,32 @@ where
     }
 }
 
+/// What a websocket event refreshes: one polled view, or two that share one connection
+/// (`(a, b)`: a page showing two things of one master opens one socket, not two).
+pub trait Refresh: Copy + 'static {
+    fn refresh(&self);
+}
+
+impl<T: Send + Sync + 'static> Refresh for Polled<T> {
+    fn refresh(&self) {
+        Polled::refresh(self)
+    }
+}
+
+impl<A: Refresh, B: Refresh> Refresh for (A, B) {
+    fn refresh(&self) {
+        self.0.refresh();
+        self.1.refresh();
+    }
+}
+
 /// Follows a Buildbot master's websocket for `paths`; any event (and a reconnect, after which
 /// events may have been missed) refreshes `polled` over REST, so the REST answer stays the one
 /// source of truth and ordering is never in doubt. Returns the connection state for display.
-pub fn use_live<T: Send + Sync + 'static>(
+pub fn use_live(
     url: Option<String>,
     paths: Vec<String>,
-    polled: Polled<T>,
+    polled: impl Refresh,
 ) -> RwSignal<Option<WsState>> {
     let state = RwSignal::new(None);
     let Some(url) = url else { return state };

@@ -1,7 +1,7 @@
 //! buildscope's web crate: the browser side of the dashboard. Everything that is plain Rust
 //! lives in `buildscope_core` (crates/core); here `api/` does I/O and nothing else,
 //! `components/` render, `pages/` compose routes, `log/` runs and renders the log viewer and
-//! `watches` keeps the builds the user watches.
+//! `watches` keeps the builds the user watches, `sessions` who the user is to each master.
 //! A binary crate, so code nobody uses is reported.
 
 #[cfg(target_arch = "wasm32")]
@@ -16,6 +16,8 @@ mod hooks;
 mod log;
 #[cfg(target_arch = "wasm32")]
 mod pages;
+#[cfg(target_arch = "wasm32")]
+mod sessions;
 #[cfg(target_arch = "wasm32")]
 mod watches;
 

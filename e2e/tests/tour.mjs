@@ -22,6 +22,10 @@ export async function tour() {
       ready: (p) => expect(p.locator('tr.overview-row[data-source="local"]').first()).toBeVisible() },
     { name: 'source overview', path: '/s/local',
       ready: (p) => expect(p.locator('section.builder tr.build-row').first()).toBeVisible() },
+    { name: 'workers', path: '/s/local/workers',
+      ready: (p) => expect(p.locator('tr.worker-row').first()).toBeVisible() },
+    { name: 'worker', path: '/s/local/workers/local-worker',
+      ready: (p) => expect(p.locator('.worker-builders li').first()).toBeVisible() },
     { name: 'builder history', path: '/s/local/builders/kitchen-sink',
       ready: async (p) => {
         await expect(p.locator('tr.build-row').first()).toBeVisible();
@@ -29,6 +33,26 @@ export async function tour() {
       } },
     { name: 'build page', path: `/s/local/builds/${build.buildid}`,
       ready: (p) => expect(p.locator('.step').first()).toBeVisible() },
+    // The confirmation of an action is a modal dialog over the build page; Esc closes it
+    // without sending anything.
+    { name: 'rebuild confirmation', path: `/s/local/builds/${build.buildid}`,
+      ready: async (p) => {
+        await p.locator('.build-head button.action').click();
+        await expect(p.getByRole('dialog', { name: /^Rebuild kitchen-sink #\d+\?$/ })).toBeVisible();
+      },
+      after: async (p) => {
+        await p.keyboard.press('Escape');
+        await expect(p.getByRole('dialog')).toHaveCount(0);
+      } },
+    { name: 'force form', path: '/s/local/builders/linux-build',
+      ready: async (p) => {
+        await p.getByRole('button', { name: 'force: force a build of linux-build' }).click();
+        await expect(p.getByRole('dialog', { name: 'force linux-build' })).toBeVisible();
+      },
+      after: async (p) => {
+        await p.keyboard.press('Escape');
+        await expect(p.getByRole('dialog')).toHaveCount(0);
+      } },
     { name: 'build page with tests', path: `/s/local/builds/${report.buildid}`,
       ready: (p) => expect(p.locator('tr.test-set').first()).toBeVisible() },
     { name: 'test results', path: `/s/local/builds/${report.buildid}/tests/${sets[0].test_result_setid}`,

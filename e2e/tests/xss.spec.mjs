@@ -14,7 +14,7 @@
 // and each vector must show as text in its (virtualized) rows.
 import { test, expect } from '@playwright/test';
 import { readFileSync } from 'node:fs';
-import { api, builderByName, latestBuild, stepLog } from './helpers.mjs';
+import { BB_API, api, builderByName, latestBuild, stepLog } from './helpers.mjs';
 import { enterToken } from './sim.mjs';
 
 const { vectors } = JSON.parse(readFileSync(new URL('../../harness/xss-vectors.json', import.meta.url), 'utf8'));
@@ -117,6 +117,11 @@ test('no XSS vector runs or becomes markup anywhere, and each shows as text', as
     // The builder's trends name each step (as text, and in the chart's titles).
     { path: '/s/local/builders/xss-corpus', ready: `li.step-trend >> nth=${shortNames.length - 1}`,
       want: [...new Set([ALL[2], ...shortNames])] },
+    // The corpus's own force scheduler: its label, button, group, field labels and tooltip
+    // are vectors (its default value and choices are checked below).
+    { path: '/s/local/builders/xss-corpus', ready: 'button.force-button >> nth=1',
+      open: (page) => page.locator('button.force-button').filter({ hasText: ALL[6] }).click(),
+      want: [...ALL.slice(5, 11), ALL[12]] },
     { path: `/s/local/builds/${build.buildid}`, ready: `li.step >> nth=${steps.length - 1}`, want: ALL },
     { path: `/s/local/builders/xss-corpus/compare/${build.number}/${build.number}`, ready: 'tr.compare-row', want: shortNames },
     { path: '/s/xss', ready: 'tr.job-row', want: ALL.slice(0, 1) },
@@ -135,6 +140,13 @@ test('no XSS vector runs or becomes markup anywhere, and each shows as text', as
     await page.goto(p.path);
     if (p.token) await enterToken(page);
     await expect(page.locator(p.ready).first()).toBeVisible();
+    if (p.open) {
+      await p.open(page);
+      const form = page.getByRole('dialog');
+      await expect(form).toBeVisible();
+      expect(await form.locator('input').evaluateAll((els) => els.map((e) => e.value))).toContain(ALL[11]);
+      expect(await form.locator('option').allTextContents()).toEqual(ALL.slice(0, 3));
+    }
     await page.waitForTimeout(300); // late renders (polling) get their chance to misbehave
     expect(await injectedMarkup(page), `markup from a vector on ${p.path}`).toEqual([]);
     expect(await missingText(page, p.want), `vectors not shown as text on ${p.path}`).toEqual([]);
@@ -185,4 +197,28 @@ test('no XSS vector runs or becomes markup anywhere, and each shows as text', as
   console.log(`XSS executions: ${hits.length} of ${ALL.length} (vectors shown as text in ${places} places on ${PAGES.length + textLogs.length} pages)`);
   expect(hits).toEqual([]);
   expect(new Set(PAGES.flatMap((p) => p.want)).size, 'every vector checked somewhere').toBe(ALL.length);
+});
+
+// Buildbot allows only identifiers as worker names, so the workers pages' server text is the
+// pause reason: every vector in one reason, on the list and on the worker's page.
+test('a worker paused with the vectors as its reason shows them as text on the workers pages', async ({ page }) => {
+  const hits = await watchExecutions(page);
+  const { workers: [worker] } = await api('workers/local-worker');
+  const control = (method, reason) => fetch(`${BB_API}/workers/${worker.workerid}`, { method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ jsonrpc: '2.0', method, id: 1, params: reason === undefined ? {} : { reason } }) });
+  const reason = ALL.join(' | ');
+  try {
+    expect((await control('pause', reason)).ok).toBe(true);
+    await expect.poll(async () => (await api('workers/local-worker')).workers[0].pause_reason).toBe(reason);
+    for (const path of ['/s/local/workers', `/s/local/workers/${worker.workerid}`]) {
+      await page.goto(path);
+      await expect(page.locator('.worker-state').first()).toContainText('Paused');
+      expect(await injectedMarkup(page), `markup from a vector on ${path}`).toEqual([]);
+      expect(await missingText(page, ALL), `vectors not shown as text on ${path}`).toEqual([]);
+    }
+  } finally {
+    await control('unpause');
+  }
+  expect(hits).toEqual([]);
 });

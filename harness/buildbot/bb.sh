@@ -14,6 +14,9 @@
 #   BUILDSCOPE_CACHE  venv lives in $BUILDSCOPE_CACHE/bb-venv (default ~/.cache/buildscope)
 #   BB_WWW_PORT       www / REST API port (default 8010; `start` saves it in DIR/ports.env)
 #   BB_PB_PORT        worker PB port (default 9989; saved likewise)
+#   BB_AUTH           1: the master has auth + authz (master.cfg: nothing readable without
+#                     signing in; admin controls, viewer reads); saved likewise. The harness
+#                     itself then talks to the API as admin, with the session cookie in DIR.
 #   LONG_DURATION     seconds the long-running build ticks (trigger; default 120)
 #   BIGLOG_LINES      lines the biglog build prints (trigger; default 200000)
 #   WAIT_TIMEOUT      seconds `wait` waits at most (default 300)
@@ -23,9 +26,9 @@ HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 BB_VERSION=4.3.0
 VENV=${BUILDSCOPE_CACHE:-$HOME/.cache/buildscope}/bb-venv
 ALL_BUILDERS=(linux-build lint-warnings unit-tests-failing exception-builder kitchen-sink
-              long-running cancelled-build biglog grouped-log xss-corpus test-report)
+              long-running cancelled-build biglog grouped-log xss-corpus test-report queue-demo)
 WAIT_DEFAULT=(linux-build lint-warnings unit-tests-failing exception-builder kitchen-sink
-              cancelled-build grouped-log xss-corpus test-report)
+              cancelled-build grouped-log xss-corpus test-report queue-demo)
 OWNER="buildscope harness <harness@example.invalid>"
 XSS_VECTORS=$HERE/../xss-vectors.json # shared with the Huawei simulator (sim --xss-vectors)
 
@@ -36,12 +39,34 @@ die() { log "error: $*"; exit 1; }
 # jget EXPR: evaluate a Python expression over the JSON document on stdin (as d)
 jget() { python3 -c 'import json, sys; d = json.load(sys.stdin); print(eval("(" + sys.argv[1] + ")"))' "$1"; }
 
+# With BB_AUTH=1 every API call carries admin's session cookie, taken from Buildbot's own
+# sign-in (auth/login with HTTP Basic credentials) the first time it is needed.
+session_args() {
+    [ "${BB_AUTH:-0}" = 1 ] || return 0
+    local jar=$DIR/admin.cookies
+    if [ ! -s "$jar" ]; then
+        # A 302 with the session cookie when the master took the credentials.
+        if ! curl -sS --fail --noproxy '*' --max-time 20 -u admin:admin-pass -c "$jar" -o /dev/null \
+            "http://127.0.0.1:$BB_WWW_PORT/auth/login" 2>/dev/null || ! grep -q TWISTED_SESSION "$jar"; then
+            rm -f "$jar"
+            return 1
+        fi
+    fi
+    printf '%s\n' -b "$jar"
+}
+
 api_get() { # PATH (relative to /api/v2/)
-    curl -sS --fail --noproxy '*' --max-time 20 -H 'Accept: application/json' "$API/$1"
+    local session
+    session=$(session_args) || return 1
+    # shellcheck disable=SC2086 # word-split on purpose: "-b JAR" or nothing
+    curl -sS --fail --noproxy '*' --max-time 20 $session -H 'Accept: application/json' "$API/$1"
 }
 
 api_rpc() { # PATH JSON-RPC-BODY
-    curl -sS --fail-with-body --noproxy '*' --max-time 30 -X POST \
+    local session
+    session=$(session_args) || return 1
+    # shellcheck disable=SC2086
+    curl -sS --fail-with-body --noproxy '*' --max-time 30 -X POST $session \
         -H 'Content-Type: application/json' -H 'Accept: application/json' -d "$2" "$API/$1"
 }
 
@@ -55,6 +80,7 @@ set_dir() { # DIR: sets DIR MASTER WORKER API and the ports:
     if [ -f "$DIR/ports.env" ]; then
         SAVED_WWW=$(sed -n 's/^BB_WWW_PORT=//p' "$DIR/ports.env")
         SAVED_PB=$(sed -n 's/^BB_PB_PORT=//p' "$DIR/ports.env")
+        SAVED_AUTH=$(sed -n 's/^BB_AUTH=//p' "$DIR/ports.env")
     fi
     if [ -n "${SAVED_WWW:-}" ] && live_pid "$MASTER" >/dev/null; then
         # a running master keeps the ports it was started with
@@ -65,6 +91,7 @@ set_dir() { # DIR: sets DIR MASTER WORKER API and the ports:
     fi
     BB_WWW_PORT=${BB_WWW_PORT:-${SAVED_WWW:-8010}}
     BB_PB_PORT=${BB_PB_PORT:-${SAVED_PB:-9989}}
+    BB_AUTH=${BB_AUTH:-${SAVED_AUTH:-0}}
     API=http://127.0.0.1:$BB_WWW_PORT/api/v2
 }
 
@@ -81,7 +108,7 @@ live_pid() {
 # minimal environment: the worker copies its environment into every stdio log header
 clean_env() {
     env -i HOME="$DIR" PATH="$VENV/bin:/usr/local/bin:/usr/bin:/bin" LANG=C.UTF-8 \
-        BB_WWW_PORT="$BB_WWW_PORT" BB_PB_PORT="$BB_PB_PORT" "$@"
+        BB_WWW_PORT="$BB_WWW_PORT" BB_PB_PORT="$BB_PB_PORT" BB_AUTH="$BB_AUTH" "$@"
 }
 
 # ------------------------------------------------------------------- install
@@ -150,7 +177,8 @@ cmd_start() {
     else
         cp "$HERE/master.cfg" "$MASTER/master.cfg"
         cp "$XSS_VECTORS" "$MASTER/xss-vectors.json"
-        printf 'BB_WWW_PORT=%s\nBB_PB_PORT=%s\n' "$BB_WWW_PORT" "$BB_PB_PORT" >"$DIR/ports.env"
+        printf 'BB_WWW_PORT=%s\nBB_PB_PORT=%s\nBB_AUTH=%s\n' "$BB_WWW_PORT" "$BB_PB_PORT" "$BB_AUTH" >"$DIR/ports.env"
+        rm -f "$DIR/admin.cookies"
         log "starting master (www 127.0.0.1:$BB_WWW_PORT, pb 127.0.0.1:$BB_PB_PORT)"
         (cd "$MASTER" && clean_env "$VENV/bin/buildbot" start "$MASTER") >"$DIR/master-start.log" 2>&1 || {
             tail -n 30 "$DIR/master-start.log" "$MASTER/twistd.log" >&2 || true

@@ -1,13 +1,18 @@
 //! Buildbot data API client (`<base>api/v2/...`), over the shared HTTP helper.
 
 use super::http::{Endpoint, ServerError};
+use buildscope_core::buildbot::control::{self, Action, Answer};
+use buildscope_core::buildbot::force::{self, ForceScheduler};
 use buildscope_core::buildbot::paths::{
     self, BuildFilter, BuildRef, BuilderRef, LogRef, StepRef, Window,
 };
+use buildscope_core::buildbot::queue::{self, BuildRequest};
+use buildscope_core::buildbot::session::{self, Session};
 use buildscope_core::buildbot::test_results::{self, ResultPage, TestResultSet};
+use buildscope_core::buildbot::workers::{self, Worker};
 use buildscope_core::buildbot::{self, Build, Builder, Log, LogChunk, Step};
 use buildscope_core::config::Source;
-use buildscope_core::error::ApiError;
+use buildscope_core::error::{ApiError, ErrorKind};
 use buildscope_core::freshness::{
     build_page_progress, fresher_builds, keep_newer, merge_groups, step_page_progress,
 };
@@ -16,6 +21,8 @@ use futures::StreamExt;
 
 #[derive(Clone)]
 pub struct BuildbotClient {
+    /// The master's root (`config`, `auth/...`); `base` is its data API under it.
+    root: String,
     base: String,
     endpoint: Endpoint,
 }
@@ -55,6 +62,48 @@ pub struct TestSetHeader {
     pub log_slug: Option<String>,
     pub total: Option<u64>,
 }
+
+/// What waits in the queue, and (for one builder) how many workers could run it now.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Queue {
+    pub requests: Vec<BuildRequest>,
+    pub ready_workers: Option<usize>,
+}
+
+/// The workers page: every worker, the builds running now, and the builders' names.
+#[derive(Clone, Debug, PartialEq)]
+pub struct WorkersView {
+    pub workers: Vec<Worker>,
+    pub running: Vec<Build>,
+    pub builders: Vec<Builder>,
+}
+
+impl WorkersView {
+    pub fn builder_name(&self, builderid: i64) -> String {
+        builder_name(&self.builders, builderid)
+    }
+}
+
+fn builder_name(builders: &[Builder], builderid: i64) -> String {
+    builders
+        .iter()
+        .find(|b| b.builderid == builderid)
+        .map(|b| b.name.clone())
+        .unwrap_or_else(|| format!("builder {builderid}"))
+}
+
+/// One worker's page: the worker, its recent builds (newest first) and its builders.
+#[derive(Clone, Debug, PartialEq)]
+pub struct WorkerDetail {
+    pub worker: Worker,
+    pub recent: Vec<Build>,
+    pub builders: Vec<Builder>,
+}
+
+/// How many of a worker's builds its page shows, and how many running builds the workers
+/// page reads at most (one request for all workers).
+const WORKER_BUILDS: u32 = 20;
+const RUNNING_BUILDS: u32 = 200;
 
 /// Everything the build page shows.
 #[derive(Clone, Debug, PartialEq)]
@@ -100,9 +149,13 @@ pub fn fresher_overview(shown: &[BuilderSummary], new: Vec<BuilderSummary>) -> V
 }
 
 fn parse_error(body: &str) -> ServerError {
+    let (code, message) = match control::rpc_error(body) {
+        Some((code, message)) => (code, Some(message)),
+        None => (None, None),
+    };
     ServerError {
-        code: None,
-        message: buildbot::error_message(body),
+        code,
+        message,
         request_id: None,
     }
 }
@@ -110,6 +163,7 @@ fn parse_error(body: &str) -> ServerError {
 impl BuildbotClient {
     pub fn new(source: &Source) -> Self {
         BuildbotClient {
+            root: source.url.clone(),
             base: format!("{}api/v2/", source.url),
             endpoint: Endpoint::for_source(source, parse_error).never_hang_up(),
         }
@@ -169,6 +223,146 @@ impl BuildbotClient {
     pub async fn build(&self, build: &BuildRef) -> Result<Build, ApiError> {
         let url = self.url(&format!("{}?property=*", paths::build(build)));
         self.endpoint.get(&url, buildbot::decode_build).await
+    }
+
+    /// Sends a control action once (see [`Endpoint::post_json`]). A 2xx answer that carries
+    /// a JSON-RPC `error` is a failure too.
+    pub async fn control(&self, action: &Action) -> Result<Answer, ApiError> {
+        let url = self.url(&action.path());
+        let body = self.endpoint.post_json(&url, &action.body()).await?;
+        if let Some((code, message)) = control::rpc_error(&body) {
+            let mut e = ApiError::new(ErrorKind::Http, &self.endpoint.source, &url, message);
+            e.status = Some(200); // post_json hands back only 2xx bodies (Buildbot: 200)
+            e.code = code;
+            return Err(e);
+        }
+        control::decode_answer(&body).map_err(|e| ApiError::decode(&self.endpoint.source, &url, e))
+    }
+
+    /// Who this browser is to the master, and how it signs in (`<root>config`).
+    pub async fn session(&self) -> Result<Session, ApiError> {
+        let url = format!("{}config", self.root);
+        self.endpoint.get(&url, session::decode_session).await
+    }
+
+    /// Buildbot's own password sign-in (sets the master's session cookie).
+    pub async fn sign_in(&self, user: &str, password: &str) -> Result<(), ApiError> {
+        let url = format!("{}auth/login", self.root);
+        self.endpoint
+            .session_request(&url, Some(&session::basic_authorization(user, password)))
+            .await
+    }
+
+    /// Ends the master's session: a plain GET of `<root>auth/logout`, which answers with a
+    /// redirect (not followed) and an expired cookie.
+    pub async fn sign_out(&self) -> Result<(), ApiError> {
+        let url = format!("{}auth/logout", self.root);
+        self.endpoint.session_request(&url, None).await
+    }
+
+    /// Whether the master lets this user control builds at all: a JSON-RPC call of a method no
+    /// endpoint has, which Buildbot's authz judges before it looks for the method (403 when
+    /// control is denied; `null` otherwise, with no effect). Rules that name one action
+    /// (only stop, only force) are not seen by it: their 403 comes with the action itself.
+    /// `Ok(None)` when allowed, `Ok(Some(why))` with the master's words when refused.
+    pub async fn may_control(&self) -> Result<Option<String>, ApiError> {
+        let url = self.url("forceschedulers/buildscope-probe");
+        let body = r#"{"jsonrpc":"2.0","method":"buildscope-probe","id":1,"params":{}}"#;
+        match self.endpoint.post_json(&url, body).await {
+            Ok(_) => Ok(None),
+            Err(e) if matches!(e.status, Some(401 | 403)) => Ok(Some(e.message)),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Every worker, the builds running now and the builder names they need.
+    pub async fn workers_view(&self) -> Result<WorkersView, ApiError> {
+        let workers = self.url("workers");
+        let workers = self.endpoint.get(&workers, workers::decode_workers);
+        let running = self.url(&format!(
+            "builds?complete=false&order=-buildid&limit={RUNNING_BUILDS}"
+        ));
+        let running = self.endpoint.get(&running, buildbot::decode_builds);
+        let (workers, running, builders) = futures::join!(workers, running, self.builders());
+        Ok(WorkersView {
+            workers: workers?,
+            running: running?,
+            builders: builders?,
+        })
+    }
+
+    /// One worker by id, its newest builds and the builders it is configured on.
+    pub async fn worker_detail(&self, worker: &str) -> Result<WorkerDetail, ApiError> {
+        let what = "Buildbot worker";
+        let url = self.url(&format!(
+            "workers/{}",
+            buildscope_core::links::percent_encode(worker)
+        ));
+        let worker = self
+            .endpoint
+            .get(&url, |body| {
+                workers::decode_workers(body)?
+                    .into_iter()
+                    .next()
+                    .ok_or_else(|| buildscope_core::json::DecodeError {
+                        what: what.into(),
+                        field: "workers".into(),
+                        problem: "the server returned an empty list".into(),
+                    })
+            })
+            .await?;
+        let recent = self.url(&format!(
+            "workers/{}/builds?order=-buildid&limit={WORKER_BUILDS}",
+            worker.workerid
+        ));
+        let recent = self.endpoint.get(&recent, buildbot::decode_builds);
+        let (recent, builders) = futures::join!(recent, self.builders());
+        let builders = builders?
+            .into_iter()
+            .filter(|b| worker.builders.contains(&b.builderid))
+            .collect();
+        Ok(WorkerDetail {
+            worker,
+            recent: recent?,
+            builders,
+        })
+    }
+
+    /// The master's force schedulers (each names the builders it can force).
+    pub async fn force_schedulers(&self) -> Result<Vec<ForceScheduler>, ApiError> {
+        self.endpoint
+            .get(&self.url("forceschedulers"), force::decode_forceschedulers)
+            .await
+    }
+
+    /// The build requests waiting for a worker (of one builder, or all), in serving order,
+    /// and how many workers could take one of that builder now (`None` for all builders).
+    pub async fn queue(&self, builderid: Option<i64>) -> Result<Queue, ApiError> {
+        let url = self.url(&queue::pending_query(builderid));
+        let requests = self.endpoint.get(&url, queue::decode_buildrequests);
+        let ready = async {
+            match builderid {
+                Some(id) => {
+                    let url = self.url(&format!("builders/{id}/workers"));
+                    self.endpoint
+                        .get(&url, queue::decode_ready_workers)
+                        .await
+                        .map(Some)
+                }
+                None => Ok(None),
+            }
+        };
+        let (requests, ready) = futures::join!(requests, ready);
+        Ok(Queue {
+            requests: queue::pending(requests?),
+            ready_workers: ready?,
+        })
+    }
+
+    /// The builds a build request started (none while it waits for a worker).
+    pub async fn builds_of_request(&self, buildrequestid: i64) -> Result<Vec<Build>, ApiError> {
+        let url = self.url(&format!("buildrequests/{buildrequestid}/builds"));
+        self.endpoint.get(&url, buildbot::decode_builds).await
     }
 
     /// Steps of a build in execution order.

@@ -119,7 +119,7 @@ impl Endpoint {
             };
             let attempt = match early {
                 Some(early) => self.adopt(url, early).await,
-                None => self.attempt(url).await,
+                None => self.attempt(url, None).await,
             };
             match attempt {
                 Ok(body) => return Ok(body),
@@ -151,10 +151,69 @@ impl Endpoint {
         }
     }
 
-    async fn attempt(&self, url: &str) -> Result<String, ApiError> {
+    /// POST `body` (JSON) to `url` once: an action is never repeated behind the user's back,
+    /// not even after a timeout (the server may have done it), and is not abandoned when the
+    /// page that sent it goes away. A failure is the user's to retry.
+    pub async fn post_json(&self, url: &str, body: &str) -> Result<String, ApiError> {
+        self.attempt(url, Some(body)).await
+    }
+
+    /// A sign-in or sign-out: GET `url` once, with `authorization` (HTTP Basic) if given,
+    /// without following the redirect Buildbot answers with (to its own, other-origin URL).
+    /// The session cookie comes with that redirect. `Ok` when the server took it.
+    pub async fn session_request(
+        &self,
+        url: &str,
+        authorization: Option<&str>,
+    ) -> Result<(), ApiError> {
+        let controller = AbortController::new().ok();
+        let _timer = controller
+            .clone()
+            .map(|c| Timeout::new(self.timeout_ms, move || c.abort()));
+        let signal = controller.as_ref().map(|c| c.signal());
+        let mut builder = Request::get(url)
+            .redirect(web_sys::RequestRedirect::Manual)
+            .abort_signal(signal.as_ref());
+        if let Some(a) = authorization {
+            builder = builder.header("Authorization", a);
+        }
+        let request = builder
+            .build()
+            .map_err(|e| ApiError::new(ErrorKind::Network, &self.source, url, e.to_string()))?;
+        let response = request.send().await.map_err(|e| {
+            if signal.as_ref().is_some_and(|s| s.aborted()) {
+                timeout_error(&self.source, url, self.timeout_ms)
+            } else {
+                ApiError::new(ErrorKind::Network, &self.source, url, network_message(&e))
+            }
+        })?;
+        let status = response.status();
+        // A manual redirect is an opaque answer with status 0.
+        if response.type_() == web_sys::ResponseType::Opaqueredirect || (200..400).contains(&status)
+        {
+            return Ok(());
+        }
+        let body = response.text().await.unwrap_or_default();
+        let mut e = answer_error(
+            &self.source,
+            url,
+            status,
+            &body,
+            ServerError::default(),
+            None,
+        );
+        if status == 401 || status == 403 {
+            e.message = "the username or password was not accepted".to_string();
+        }
+        Err(e)
+    }
+
+    async fn attempt(&self, url: &str, post: Option<&str>) -> Result<String, ApiError> {
         let controller = AbortController::new().ok();
         let mut guard = AbortOnDrop {
-            controller: controller.clone().filter(|_| self.abort_on_drop),
+            controller: controller
+                .clone()
+                .filter(|_| self.abort_on_drop && post.is_none()),
             finished: false,
         };
         let timed_out = Rc::new(Cell::new(false));
@@ -166,17 +225,22 @@ impl Endpoint {
             })
         });
         let signal = controller.as_ref().map(|c| c.signal());
-        let mut builder = Request::get(url)
-            .header("Accept", "application/json")
-            .abort_signal(signal.as_ref());
+        let mut builder = match post {
+            None => Request::get(url),
+            Some(_) => Request::post(url).header("Content-Type", "application/json"),
+        }
+        .header("Accept", "application/json")
+        .abort_signal(signal.as_ref());
         if self.auth == AuthMode::Token {
             if let Some(token) = auth::token(&self.source_id) {
                 builder = builder.header("X-Auth-Token", &token);
             }
         }
-        let request = builder
-            .build()
-            .map_err(|e| ApiError::new(ErrorKind::Network, &self.source, url, e.to_string()))?;
+        let request = match post {
+            None => builder.build(),
+            Some(body) => builder.body(body.to_string()),
+        }
+        .map_err(|e| ApiError::new(ErrorKind::Network, &self.source, url, e.to_string()))?;
         let result = request.send().await;
         let response = match result {
             Ok(r) => r,

@@ -5,9 +5,14 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 
 /// Builds of one builder: number, status, start, duration, what was built (branch and
-/// revision, as columns only when some build says) and Buildbot's summary.
+/// revision, as columns only when some build says) and Buildbot's summary. Builds of several
+/// builders (a worker's) give `builder_names`, `(builderid, name)`, and each says its builder.
 #[component]
-pub fn BuildTable(#[prop(into)] source_id: String, builds: Vec<Build>) -> impl IntoView {
+pub fn BuildTable(
+    #[prop(into)] source_id: String,
+    builds: Vec<Build>,
+    #[prop(optional)] builder_names: Option<Vec<(i64, String)>>,
+) -> impl IntoView {
     let stamped = builds
         .iter()
         .any(|b| b.branch().is_some() || b.revision().is_some());
@@ -28,6 +33,13 @@ pub fn BuildTable(#[prop(into)] source_id: String, builds: Vec<Build>) -> impl I
                     .into_iter()
                     .map(|b| {
                         let href = Route::build(&source_id, &b.buildid.to_string(), "").href();
+                        let label = match builder_names
+                            .as_ref()
+                            .and_then(|n| n.iter().find(|(id, _)| *id == b.builderid))
+                        {
+                            Some((_, name)) => format!("{name} #{}", b.number),
+                            None => format!("#{}", b.number),
+                        };
                         let (status, system_label) = (b.status(), b.system_label());
                         let key = status.key();
                         let stamp = stamped.then(|| view! {
@@ -37,7 +49,7 @@ pub fn BuildTable(#[prop(into)] source_id: String, builds: Vec<Build>) -> impl I
                         view! {
                             <tr class="build-row" data-number=b.number data-buildid=b.buildid data-status=key>
                                 <td class="build-row__number">
-                                    <A href=href>{format!("#{}", b.number)}</A>
+                                    <A href=href>{label}</A>
                                 </td>
                                 <td>
                                     <StatusBadge status system_label/>

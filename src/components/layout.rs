@@ -3,9 +3,14 @@ use buildscope_core::routes::Route;
 use leptos::prelude::*;
 use leptos_router::components::A;
 
-/// The top bar: product name and one link per configured source.
+/// The top bar: product name, one link per configured source, and `children` at its end
+/// (who is signed in where).
 #[component]
-pub fn TopBar(#[prop(into)] title: String, sources: Vec<Source>) -> impl IntoView {
+pub fn TopBar(
+    #[prop(into)] title: String,
+    sources: Vec<Source>,
+    #[prop(optional)] children: Option<Children>,
+) -> impl IntoView {
     view! {
         <header class="topbar">
             <a class="skip-link" href="#main">"Skip to content"</a>
@@ -30,6 +35,7 @@ pub fn TopBar(#[prop(into)] title: String, sources: Vec<Source>) -> impl IntoVie
                         .collect_view()}
                 </ul>
             </nav>
+            {children.map(|c| c())}
         </header>
     }
 }

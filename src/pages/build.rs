@@ -1,4 +1,5 @@
 use super::codearts::CodeArtsBuild;
+use super::control::Control;
 use super::servicestage::ServiceStageBuild;
 use super::{compare_link, param, polled_view, source_by_id, watch_toggle};
 use crate::api::buildbot::{BuildDetail, BuildbotClient};
@@ -6,6 +7,7 @@ use crate::components::{
     EmptyState, LiveDuration, LiveIndicator, SetLinks, StatusBadge, StepList, TestSets, Timestamp,
 };
 use crate::hooks::{set_title, use_live, use_polled_fresh, WhenIdle};
+use buildscope_core::buildbot::control::Action;
 use buildscope_core::config::Source;
 use buildscope_core::config::SourceKind;
 use buildscope_core::routes::{builder_key, parse_step_anchor, Route};
@@ -40,6 +42,7 @@ pub fn BuildPage() -> impl IntoView {
 fn BuildView(source: Source, buildid: i64) -> impl IntoView {
     let client = BuildbotClient::new(&source);
     let ws_url = client.ws_url();
+    let control = Control::new(client.clone(), &source);
     let polled = use_polled_fresh(
         move || {
             let c = client.clone();
@@ -61,6 +64,7 @@ fn BuildView(source: Source, buildid: i64) -> impl IntoView {
     );
     // Owned here, not by the step list, so live refreshes keep the user's choice.
     let show_hidden = RwSignal::new(false);
+    let show_properties = RwSignal::new(false);
     // A `#step-N` link opens at that step: the rows exist only once the data arrived, so the
     // browser's own scroll-to-anchor happened too early; do it once the step is there. A hidden
     // step is revealed first. The router handles in-page `#step-N` clicks with pushState (no
@@ -104,12 +108,20 @@ fn BuildView(source: Source, buildid: i64) -> impl IntoView {
     view! {
         <section class="page">
             <LiveIndicator state=live/>
-            {polled_view(polled, "Loading build…", move |d| build_view(&source, d, show_hidden))}
+            // Above the build, where a flash message is read first; outside the re-rendered view.
+            {control.view()}
+            {polled_view(polled, "Loading build…", move |d| build_view(&source, d, show_hidden, show_properties, control))}
         </section>
     }
 }
 
-fn build_view(source: &Source, d: BuildDetail, show_hidden: RwSignal<bool>) -> impl IntoView {
+fn build_view(
+    source: &Source,
+    d: BuildDetail,
+    show_hidden: RwSignal<bool>,
+    show_properties: RwSignal<bool>,
+    control: Control,
+) -> impl IntoView {
     let source_id = source.id.as_str();
     let b = d.build;
     let watch = watch_toggle(
@@ -130,6 +142,17 @@ fn build_view(source: &Source, d: BuildDetail, show_hidden: RwSignal<bool>) -> i
     let key = builder_key(&d.builder.name, d.builder.builderid);
     let crumb = d.builder.name.clone();
     let failed_tests: u64 = d.tests.iter().map(|s| s.failures()).sum();
+    let target = format!("{} #{}", d.builder.name, b.number);
+    // A finished build can be run again; a running one stopped (Buildbot's own choice too).
+    let action = if b.complete {
+        Action::Rebuild { buildid: b.buildid }
+    } else {
+        Action::Stop {
+            buildid: b.buildid,
+            reason: String::new(),
+        }
+    };
+    let action = control.button(action, target);
     let sets: Vec<SetLinks> = d
         .tests
         .iter()
@@ -161,6 +184,7 @@ fn build_view(source: &Source, d: BuildDetail, show_hidden: RwSignal<bool>) -> i
             </h1>
             <StatusBadge status=b.status() system_label=b.system_label()/>
             {watch}
+            {action}
             <span class="build-head__state">{b.state_string.clone()}</span>
             {(failed_tests > 0).then(|| view! {
                 <a class="chip chip--bad tests-failed" href="#tests">
@@ -178,10 +202,17 @@ fn build_view(source: &Source, d: BuildDetail, show_hidden: RwSignal<bool>) -> i
         <dl class="facts">
             <div><dt>"Started"</dt><dd><Timestamp epoch=b.started_at/></dd></div>
             <div><dt>"Duration"</dt><dd class="num"><LiveDuration start=b.started_at end=b.complete_at/></dd></div>
-            {worker.map(|w| view! { <div><dt>"Worker"</dt><dd>{w}</dd></div> })}
+            {worker.map(|w| {
+                let href = b.workerid.map(|id| Route::Worker { source: source_id.to_string(), worker: id.to_string() }.href());
+                view! { <div><dt>"Worker"</dt><dd>{match href {
+                    Some(href) => view! { <A href=href>{w}</A> }.into_any(),
+                    None => w.into_any(),
+                }}</dd></div> }
+            })}
             {reason.map(|r| view! { <div><dt>"Reason"</dt><dd>{r}</dd></div> })}
             {owner.map(|o| view! { <div><dt>"Owner"</dt><dd>{o}</dd></div> })}
         </dl>
+        {properties_view(&b.properties, show_properties)}
         {(!sets.is_empty()).then(|| view! {
             <h2 id="tests">"Tests"</h2>
             <TestSets sets=sets.clone()/>
@@ -196,4 +227,49 @@ fn build_view(source: &Source, d: BuildDetail, show_hidden: RwSignal<bool>) -> i
             view! { <StepList steps=d.steps build_start=b.started_at build_end=b.complete_at show_hidden logs=d.logs log_href tests=sets/> }.into_any()
         }}
     }
+}
+
+/// Every property of the build with its value and where it came from (force form, scheduler,
+/// worker, a step), folded by default; open or closed stays as the user left it across
+/// live refreshes (`open`, owned by the page).
+fn properties_view(
+    properties: &[(String, serde_json::Value, String)],
+    open: RwSignal<bool>,
+) -> Option<impl IntoView> {
+    if properties.is_empty() {
+        return None;
+    }
+    let rows = properties
+        .iter()
+        .map(|(name, value, source)| {
+            let text = match value {
+                serde_json::Value::String(s) => s.clone(),
+                other => other.to_string(),
+            };
+            view! {
+                <tr class="property" data-name=name.clone()>
+                    <th scope="row">{name.clone()}</th>
+                    <td class="property__value">{text}</td>
+                    <td class="muted">{source.clone()}</td>
+                </tr>
+            }
+        })
+        .collect::<Vec<_>>();
+    let count = properties.len();
+    // A disclosure button, not <details>: the XSS checks treat any <details> as a vector's
+    // (its `ontoggle`), and the app never needs one.
+    Some(view! {
+        <section class="properties">
+            <button type="button" class="properties__toggle" aria-controls="build-properties"
+                aria-expanded=move || open.get().to_string()
+                on:click=move |_| open.update(|o| *o = !*o)>
+                <span aria-hidden="true">{move || if open.get() { "▾ " } else { "▸ " }}</span>
+                {format!("Properties ({count})")}
+            </button>
+            <table id="build-properties" class="properties__table" hidden=move || !open.get()>
+                <thead><tr><th scope="col">"Name"</th><th scope="col">"Value"</th><th scope="col">"Source"</th></tr></thead>
+                <tbody>{rows}</tbody>
+            </table>
+        </section>
+    })
 }

@@ -2,8 +2,9 @@
 //! on the server; page and filter live in the URL (`?status=failure&page=2`) so they survive a
 //! reload and back/forward.
 
+use super::control::{Control, ForceBuild, QueuePanel};
 use super::{pager, param, polled_view, query_pairs, source_by_id, span, trend_view, ListControls};
-use crate::api::buildbot::{BuildbotClient, TrendData};
+use crate::api::buildbot::{BuildbotClient, Queue, TrendData};
 use crate::components::{BuildTable, EmptyState, LiveIndicator};
 use crate::hooks::{set_title, use_live, use_polled, use_polled_fresh, WhenIdle};
 use buildscope_core::buildbot::paths::{BuildFilter, BuilderRef};
@@ -64,6 +65,24 @@ fn BuilderHistory(
     let Paging { page, per_page } = paging;
     let client = BuildbotClient::new(&source);
     let ws_url = client.ws_url();
+    let control = Control::new(client.clone(), &source);
+    let force_client = client.clone();
+    let force_builder = builder.clone();
+    let queue = {
+        let (c, b) = (client.clone(), BuilderRef::from_key(&builder));
+        use_polled(
+            move || {
+                let (c, b) = (c.clone(), b.clone());
+                async move {
+                    let info = c.builder(&b).await?;
+                    let queue = c.queue(Some(info.builderid)).await?;
+                    Ok((info, queue))
+                }
+            },
+            |(_, q): &(Builder, Queue)| !q.requests.is_empty(),
+            WhenIdle::PollSlowly,
+        )
+    };
     let builder_ref = BuilderRef::from_key(&builder);
     let filter = BuildFilter::from_key(&status);
     let polled = use_polled_fresh(
@@ -87,7 +106,12 @@ fn BuilderHistory(
             new
         },
     );
-    let live = use_live(ws_url, vec!["builds/*/*".to_string()], polled);
+    // One socket for the history and the queue: new, claimed and cancelled requests too.
+    let live = use_live(
+        ws_url,
+        vec!["builds/*/*".to_string(), "buildrequests/*/*".to_string()],
+        (polled, queue),
+    );
     let sid = source.id.clone();
     let base = Route::builder(&source.id, &builder).href();
     let render = move |h: HistoryPage| {
@@ -113,8 +137,11 @@ fn BuilderHistory(
             <div class="page__head">
                 <nav class="breadcrumbs" aria-label="Breadcrumb"><A href=Route::source(&source.id).href()>"Builders"</A></nav>
                 <LiveIndicator state=live/>
+                <ForceBuild control client=force_client builder=force_builder/>
                 <ListControls status=true/>
             </div>
+            {control.view()}
+            <QueuePanel control queue/>
             {polled_view(polled, "Loading builds…", render)}
         </section>
     }

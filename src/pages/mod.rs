@@ -4,6 +4,7 @@ mod build;
 mod builder;
 mod codearts;
 mod compare;
+mod control;
 mod home;
 mod huawei_log;
 mod job;
@@ -11,6 +12,7 @@ mod log;
 mod servicestage;
 mod source;
 mod tests;
+mod workers;
 
 pub use build::BuildPage;
 pub use builder::BuilderPage;
@@ -21,8 +23,11 @@ pub use job::JobPage;
 pub use log::LogPage;
 pub use source::SourcePage;
 pub use tests::TestResultsPage;
+pub use workers::{WorkerPage, WorkersPage};
 
-use crate::components::{EmptyState, ErrorPanel, Loading, Pager, StepTrends, TrendChart};
+use crate::components::{
+    EmptyState, ErrorPanel, Loading, Pager, SignInPrompt, StepTrends, TrendChart,
+};
 use crate::hooks::Polled;
 use buildscope_core::config::{Config, Source};
 use buildscope_core::listing::{self, Paging, STATUS_FILTERS};
@@ -61,9 +66,20 @@ where
     T: Clone + Send + Sync + 'static,
     V: IntoView + 'static,
 {
+    let sessions = crate::sessions::use_sessions();
     view! {
-        {move || polled.error.get().map(|error| view! {
-            <ErrorPanel error stale=polled.data.with(Option::is_some) on_retry=Callback::new(move |_| polled.refresh())/>
+        {move || polled.error.get().map(|error| {
+            // A master that shows nothing to anonymous users: its way in, not its 403.
+            match sessions.and_then(|s| s.wants_sign_in(&error.source, error.status).map(|id| (s, id))) {
+                Some((sessions, id)) => view! {
+                    <SignInPrompt source_name=error.source.clone() on_sign_in=Callback::new(move |_| sessions.open_sign_in(&id))/>
+                }
+                .into_any(),
+                None => view! {
+                    <ErrorPanel error stale=polled.data.with(Option::is_some) on_retry=Callback::new(move |_| polled.refresh())/>
+                }
+                .into_any(),
+            }
         })}
         {move || match polled.data.get() {
             None if polled.error.with(Option::is_none) => view! { <Loading label=loading/> }.into_any(),

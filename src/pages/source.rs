@@ -85,6 +85,7 @@ fn BuildbotOverview(source: Source) -> impl IntoView {
         <section class="page">
             <div class="page__head">
                 <h1>{source.name.clone()} <span class="muted kind">" Buildbot"</span></h1>
+                <A href=Route::Workers { source: source.id.clone() }.href() attr:class="button compare-link">"Workers"</A>
                 <LiveIndicator state=live/>
                 <ListControls status=true search="Search builders"/>
             </div>

@@ -17,6 +17,7 @@ pub mod buildbot;
 pub mod codearts;
 pub mod compare;
 pub mod config;
+pub mod control;
 pub mod error;
 pub mod freshness;
 pub mod http;

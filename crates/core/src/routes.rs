@@ -86,6 +86,10 @@ pub enum Route {
         q: Option<String>,
         page: Option<u32>,
     },
+    /// `/s/:source/workers`: a Buildbot master's workers.
+    Workers { source: String },
+    /// `/s/:source/workers/:worker`: one worker, by id.
+    Worker { source: String, worker: String },
     /// `/s/:source/builds/:build/log`: a Huawei build's log, with the 0-based lines
     /// `#L<a>-L<b>` selects. CodeArts: `build` is the record, `?job=&no=` its job and build
     /// number (what the log APIs take, so opening the log costs no round trip for them),
@@ -263,6 +267,13 @@ impl Route {
                     page: q.number("page"),
                 }
             }
+            (["s", _, "workers"], [_, source, _]) => Route::Workers {
+                source: source.clone(),
+            },
+            (["s", _, "workers", _], [_, source, _, worker]) => Route::Worker {
+                source: source.clone(),
+                worker: worker.clone(),
+            },
             (["s", _, "builds", _, "log"], [_, source, _, build, _]) => Route::BuildLog {
                 source: source.clone(),
                 build: build.clone(),
@@ -298,6 +309,8 @@ impl Route {
         let n = |x: &Option<u32>| x.map(|v| v.to_string());
         match self {
             Route::Home => Parts::new(&[]),
+            Route::Workers { source } => Parts::new(&["s", source, "workers"]),
+            Route::Worker { source, worker } => Parts::new(&["s", source, "workers", worker]),
             Route::Source { source, status, q } => Parts::new(&["s", source])
                 .query("status", status.clone())
                 .query("q", q.clone()),

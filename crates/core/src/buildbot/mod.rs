@@ -4,8 +4,13 @@
 //! single entities come back as 1-element lists, timestamps are epoch seconds, `results` is
 //! `null` until finished. Decoding is tolerant (see `json.rs`) and never panics.
 
+pub mod control;
+pub mod force;
 pub mod paths;
+pub mod queue;
+pub mod session;
 pub mod test_results;
+pub mod workers;
 pub mod ws;
 
 use crate::json::{self, DecodeError, Obj};
@@ -377,15 +382,6 @@ pub fn decode_logchunk(body: &str) -> Result<LogChunk, DecodeError> {
     Ok(first)
 }
 
-/// The `error` text of a Buildbot error body (`{"error": "..."}`), if it is one.
-pub fn error_message(body: &str) -> Option<String> {
-    let v: Value = serde_json::from_str(body).ok()?;
-    match v.get("error")? {
-        Value::String(s) => Some(s.clone()),
-        other => Some(other.to_string()),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -498,7 +494,8 @@ mod tests {
     #[test]
     fn errors_and_odd_shapes() {
         assert_eq!(
-            error_message(&fixture("error-build-not-found-404")).map(|m| m.contains("not found")),
+            control::rpc_error(&fixture("error-build-not-found-404"))
+                .map(|(_, m)| m.contains("not found")),
             Some(true)
         );
         assert!(decode_build(r#"{"builds":[],"meta":{}}"#)
@@ -579,7 +576,7 @@ mod tests {
             let body = std::fs::read_to_string(&path).unwrap();
             let v: Value = serde_json::from_str(&body).unwrap();
             let ok = if v.get("error").is_some() {
-                error_message(&body).is_some_and(|m| !m.is_empty())
+                control::rpc_error(&body).is_some_and(|(_, m)| !m.is_empty())
             } else if v.get("builders").is_some() {
                 !decode_builders(&body).unwrap().is_empty()
             } else if v.get("builds").is_some() {

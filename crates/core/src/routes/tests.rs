@@ -118,6 +118,11 @@ fn every_route(id: &str) -> Vec<Route> {
             page: Some(3),
         },
         Route::test_results(id, 1, 2),
+        Route::Workers { source: id.into() },
+        Route::Worker {
+            source: id.into(),
+            worker: id.into(),
+        },
     ]
 }
 
