@@ -4,8 +4,8 @@ use crate::api;
 use crate::components::{Loading, SignInDialog, TokenPrompt, TopBar, WatchList};
 use crate::hooks::provide_clock;
 use crate::pages::{
-    BuildPage, BuilderPage, ComparePage, Home, HuaweiLogPage, JobComparePage, JobPage, LogPage,
-    NotFound, SourcePage, TestResultsPage, WorkerPage, WorkersPage,
+    BuildPage, BuilderPage, ComparePage, GridPage, Home, HuaweiLogPage, JobComparePage, JobPage,
+    LogPage, NotFound, QueuePage, SourcePage, TestResultsPage, WorkerPage, WorkersPage,
 };
 use buildscope_core::config::Config;
 use leptos::prelude::*;
@@ -64,6 +64,8 @@ fn Configured(config: Config) -> impl IntoView {
                 <Route path=path!("/s/:source/builders/:builder/compare/:a/:b") view=ComparePage/>
                 <Route path=path!("/s/:source/jobs/:job") view=JobPage/>
                 <Route path=path!("/s/:source/jobs/:job/compare/:a/:b") view=JobComparePage/>
+                <Route path=path!("/s/:source/queue") view=QueuePage/>
+                <Route path=path!("/s/:source/grid") view=GridPage/>
                 <Route path=path!("/s/:source/workers") view=WorkersPage/>
                 <Route path=path!("/s/:source/workers/:worker") view=WorkerPage/>
                 <Route path=path!("/s/:source/builds/:buildid") view=BuildPage/>

@@ -163,6 +163,18 @@ async function stopBuild(buildid) {
   expect(res.ok).toBe(true);
 }
 
+/** Starts a 90 s build of queue-demo (one build at a time) and returns it once it runs:
+ *  requests made after it wait in the queue. */
+async function holdQueueDemo(builder) {
+  const [, first] = await force('queue-demo', { hold: 90 });
+  let running;
+  await expect.poll(async () => {
+    [running] = (await api(`buildrequests/${first[builder.builderid]}/builds`)).builds;
+    return running !== undefined;
+  }, { timeout: 30_000 }).toBe(true);
+  return running;
+}
+
 test('the queue: a waiting request appears live with its wait and why, and is cancelled once', async ({ page }) => {
   test.setTimeout(120_000);
   const guard = guardPage(page);
@@ -173,12 +185,7 @@ test('the queue: a waiting request appears live with its wait and why, and is ca
   await expect(page.locator('.queue-panel')).toHaveCount(0);
 
   // queue-demo runs one build at a time: the second request waits while the first holds.
-  const [, first] = await force('queue-demo', { hold: 90 });
-  let running;
-  await expect.poll(async () => {
-    [running] = (await api(`buildrequests/${first[builder.builderid]}/builds`)).builds;
-    return running !== undefined;
-  }, { timeout: 30_000 }).toBe(true);
+  const running = await holdQueueDemo(builder);
   const [, second] = await force('queue-demo', { hold: 90 });
   const brid = second[builder.builderid];
 
@@ -203,6 +210,37 @@ test('the queue: a waiting request appears live with its wait and why, and is ca
   expect(request.results).toBe(6);
   expect(posts).toEqual([{ url: `/buildbot/api/v2/buildrequests/${brid}`,
     body: { jsonrpc: '2.0', method: 'cancel', id: 1, params: { reason: 'not needed' } } }]);
+
+  await stopBuild(running.buildid);
+  await guard.check();
+});
+
+test('the master-wide queue lists every waiting request; a builder\'s whole queue is cancelled with one confirmation', async ({ page }) => {
+  test.setTimeout(120_000);
+  const guard = guardPage(page);
+  const posts = recordPosts(page);
+  const builder = await builderByName('queue-demo');
+  const running = await holdQueueDemo(builder);
+  const waiting = [];
+  for (let i = 0; i < 2; i++) waiting.push((await force('queue-demo', { hold: 90 }))[1][builder.builderid]);
+
+  await page.goto('/s/local');
+  await page.getByRole('link', { name: 'Queue', exact: true }).click();
+  await expect(page).toHaveURL(/\/s\/local\/queue$/);
+  for (const id of waiting) {
+    await expect(page.locator(`tr.queue-row[data-request="${id}"]`)).toContainText('queue-demo');
+  }
+
+  await page.goto('/s/local/builders/queue-demo');
+  await page.getByRole('button', { name: 'Cancel all 2 waiting requests of queue-demo' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Cancel all 2 waiting requests of queue-demo?' });
+  await dialog.getByRole('button', { name: 'Cancel all', exact: true }).dblclick();
+  await expect(page.locator('.queue-panel')).toHaveCount(0, { timeout: 15_000 });
+  for (const id of waiting) {
+    const { buildrequests: [r] } = await api(`buildrequests/${id}`);
+    expect([r.complete, r.results]).toEqual([true, 6]);
+  }
+  expect(posts.map((p) => [p.url, p.body.method])).toEqual(waiting.map((id) => [`/buildbot/api/v2/buildrequests/${id}`, 'cancel']));
 
   await stopBuild(running.buildid);
   await guard.check();

@@ -249,6 +249,22 @@ print(json.dumps({"jsonrpc": "2.0", "method": "force", "id": 1, "params": {
     done
     [ "$state" = 6 ] || die "cancelled-build build $buildid ended with results=$state, expected 6"
     log "stopped cancelled-build (buildid $buildid): results 6 (CANCELLED)"
+    send_changes
+}
+
+# Five changes on main and one on release, as a VCS hook would send them (master.cfg builds
+# each on its ON_CHANGE builders): the grid's columns.
+send_changes() {
+    local i branch
+    for i in 1 2 3 4 5 6; do
+        branch=main; [ "$i" = 6 ] && branch=release
+        clean_env "$VENV/bin/buildbot" sendchange --master "127.0.0.1:$BB_PB_PORT" --auth change:changepw \
+            --who "Dev $i <dev$i@example.invalid>" --branch "$branch" --revision "$(printf 'c0ffee%02d' "$i")a1b2c3d4e5f60718293a4b5c6d7e8f90" \
+            --repository https://example.invalid/repo.git --project demo \
+            --comments "Change $i: fix <b>things</b>" "src/file$i.c" >/dev/null ||
+            die "sendchange $i failed"
+    done
+    log "sent 6 changes (5 on main, 1 on release)"
 }
 
 # ---------------------------------------------------------------------- wait

@@ -1,6 +1,7 @@
 //! Buildbot data API client (`<base>api/v2/...`), over the shared HTTP helper.
 
 use super::http::{Endpoint, ServerError};
+use buildscope_core::buildbot::changes::{self, Grid};
 use buildscope_core::buildbot::control::{self, Action, Answer};
 use buildscope_core::buildbot::force::{self, ForceScheduler};
 use buildscope_core::buildbot::paths::{
@@ -227,16 +228,23 @@ impl BuildbotClient {
 
     /// Sends a control action once (see [`Endpoint::post_json`]). A 2xx answer that carries
     /// a JSON-RPC `error` is a failure too.
+    /// A cancel of several requests sends one call after the other and stops at the first
+    /// failure (the error says which request); the answer is the last call's.
     pub async fn control(&self, action: &Action) -> Result<Answer, ApiError> {
-        let url = self.url(&action.path());
-        let body = self.endpoint.post_json(&url, &action.body()).await?;
-        if let Some((code, message)) = control::rpc_error(&body) {
-            let mut e = ApiError::new(ErrorKind::Http, &self.endpoint.source, &url, message);
-            e.status = Some(200); // post_json hands back only 2xx bodies (Buildbot: 200)
-            e.code = code;
-            return Err(e);
+        let mut answer = Answer::Accepted;
+        for (path, request) in action.calls() {
+            let url = self.url(&path);
+            let body = self.endpoint.post_json(&url, &request).await?;
+            if let Some((code, message)) = control::rpc_error(&body) {
+                let mut e = ApiError::new(ErrorKind::Http, &self.endpoint.source, &url, message);
+                e.status = Some(200); // post_json hands back only 2xx bodies (Buildbot: 200)
+                e.code = code;
+                return Err(e);
+            }
+            answer = control::decode_answer(&body)
+                .map_err(|e| ApiError::decode(&self.endpoint.source, &url, e))?;
         }
-        control::decode_answer(&body).map_err(|e| ApiError::decode(&self.endpoint.source, &url, e))
+        Ok(answer)
     }
 
     /// Who this browser is to the master, and how it signs in (`<root>config`).
@@ -326,6 +334,32 @@ impl BuildbotClient {
             recent: recent?,
             builders,
         })
+    }
+
+    /// The grid: the newest `n` changes (of `branch`), every builder (of `tag`) that built one,
+    /// and the build of each for each change (one request per change, four at a time).
+    pub async fn grid(
+        &self,
+        n: u32,
+        branch: Option<&str>,
+        tag: Option<&str>,
+    ) -> Result<Grid, ApiError> {
+        let url = self.url(&changes::changes_query(n, branch));
+        let (list, builders) = futures::join!(
+            self.endpoint.get(&url, changes::decode_changes),
+            self.builders()
+        );
+        let (list, builders) = (list?, builders?);
+        let builds = futures::stream::iter(list.iter().map(|c| {
+            let url = self.url(&format!("changes/{}/builds", c.changeid));
+            async move { self.endpoint.get(&url, buildbot::decode_builds).await }
+        }))
+        .buffered(4)
+        .collect::<Vec<_>>()
+        .await
+        .into_iter()
+        .collect::<Result<Vec<_>, _>>()?;
+        Ok(changes::grid(&builders, list, &builds, tag))
     }
 
     /// The master's force schedulers (each names the builders it can force).

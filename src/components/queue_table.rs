@@ -4,12 +4,12 @@ use leptos::prelude::*;
 
 /// Build requests waiting for a worker, longest waiting first (after priority): number,
 /// builder (`builder_name`, when the table spans builders), when it was asked for, how long it
-/// has waited (live), its priority and why it waits, and the row's action (`action`, from the
-/// page: a component sends nothing).
+/// has waited (live), its priority and why it waits (`why`, when the page knows), and the
+/// row's action (`action`, from the page: a component sends nothing).
 #[component]
 pub fn QueueTable(
     requests: Vec<BuildRequest>,
-    #[prop(into)] why: String,
+    #[prop(optional, into)] why: Option<String>,
     #[prop(optional, into)] builder_name: Option<Callback<i64, String>>,
     action: Callback<BuildRequest, AnyView>,
 ) -> impl IntoView {
@@ -18,7 +18,7 @@ pub fn QueueTable(
         .into_iter()
         .map(|r| {
             let builder = builder_name.map(|name| view! { <td>{name.run(r.builderid)}</td> });
-            let why = why.clone();
+            let why = why.clone().map(|w| view! { <td class="muted">{w}</td> });
             let id = r.buildrequestid;
             let (submitted, priority) = (r.submitted_at, r.priority);
             view! {
@@ -28,7 +28,7 @@ pub fn QueueTable(
                     <td><Timestamp epoch=submitted/></td>
                     <td class="num queue-row__waited"><LiveDuration start=submitted end=None/></td>
                     <td class="num">{priority}</td>
-                    <td class="muted">{why}</td>
+                    {why}
                     <td>{action.run(r)}</td>
                 </tr>
             }
@@ -44,7 +44,7 @@ pub fn QueueTable(
                     <th scope="col">"Asked"</th>
                     <th scope="col">"Waiting"</th>
                     <th scope="col">"Priority"</th>
-                    <th scope="col">"Why it waits"</th>
+                    {why.is_some().then(|| view! { <th scope="col">"Why it waits"</th> })}
                     <th scope="col"><span class="sr-only">"Actions"</span></th>
                 </tr>
             </thead>

@@ -386,16 +386,32 @@ pub fn QueuePanel(control: Control, queue: Polled<(Builder, Queue)>) -> impl Int
         let action = Callback::new(move |r: BuildRequest| {
             let target = format!("#{} of {}", r.buildrequestid, name);
             let action = Action::Cancel {
-                buildrequestid: r.buildrequestid,
+                buildrequestids: vec![r.buildrequestid],
                 reason: String::new(),
             };
             control.button(action, target).into_any()
         });
+        // The whole queue at once (Buildbot's "stop all builds of the queue"): one confirmation,
+        // one call per request.
+        let all = (count > 1).then(|| {
+            let ids = q.requests.iter().map(|r| r.buildrequestid).collect();
+            let target = format!("{count} waiting requests of {}", builder.name);
+            control.button(
+                Action::Cancel {
+                    buildrequestids: ids,
+                    reason: String::new(),
+                },
+                target,
+            )
+        });
         Some(
             view! {
                 <section class="queue-panel" aria-labelledby="queue-title">
-                    <h2 id="queue-title">{format!("Queue: {count} waiting")}</h2>
-                    <QueueTable requests=q.requests why action/>
+                    <div class="queue-panel__head">
+                        <h2 id="queue-title">{format!("Queue: {count} waiting")}</h2>
+                        {all}
+                    </div>
+                    <QueueTable requests=q.requests why=why.to_string() action/>
                 </section>
             }
             .into_any(),

@@ -86,6 +86,8 @@ fn BuildbotOverview(source: Source) -> impl IntoView {
             <div class="page__head">
                 <h1>{source.name.clone()} <span class="muted kind">" Buildbot"</span></h1>
                 <A href=Route::Workers { source: source.id.clone() }.href() attr:class="button compare-link">"Workers"</A>
+                <A href=Route::Queue { source: source.id.clone() }.href() attr:class="button compare-link">"Queue"</A>
+                <A href=Route::Grid { source: source.id.clone(), branch: None, tag: None, n: None }.href() attr:class="button compare-link">"Grid"</A>
                 <LiveIndicator state=live/>
                 <ListControls status=true search="Search builders"/>
             </div>

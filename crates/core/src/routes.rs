@@ -86,6 +86,16 @@ pub enum Route {
         q: Option<String>,
         page: Option<u32>,
     },
+    /// `/s/:source/grid`: a Buildbot master's builders × its newest `?n=` changes, of one
+    /// `?branch=`, builders of one `?tag=`.
+    Grid {
+        source: String,
+        branch: Option<String>,
+        tag: Option<String>,
+        n: Option<u32>,
+    },
+    /// `/s/:source/queue`: a Buildbot master's build requests waiting for a worker.
+    Queue { source: String },
     /// `/s/:source/workers`: a Buildbot master's workers.
     Workers { source: String },
     /// `/s/:source/workers/:worker`: one worker, by id.
@@ -267,6 +277,15 @@ impl Route {
                     page: q.number("page"),
                 }
             }
+            (["s", _, "grid"], [_, source, _]) => Route::Grid {
+                source: source.clone(),
+                branch: q.get("branch"),
+                tag: q.get("tag"),
+                n: q.number("n"),
+            },
+            (["s", _, "queue"], [_, source, _]) => Route::Queue {
+                source: source.clone(),
+            },
             (["s", _, "workers"], [_, source, _]) => Route::Workers {
                 source: source.clone(),
             },
@@ -309,6 +328,16 @@ impl Route {
         let n = |x: &Option<u32>| x.map(|v| v.to_string());
         match self {
             Route::Home => Parts::new(&[]),
+            Route::Grid {
+                source,
+                branch,
+                tag,
+                n: last,
+            } => Parts::new(&["s", source, "grid"])
+                .query("branch", branch.clone())
+                .query("tag", tag.clone())
+                .query("n", n(last)),
+            Route::Queue { source } => Parts::new(&["s", source, "queue"]),
             Route::Workers { source } => Parts::new(&["s", source, "workers"]),
             Route::Worker { source, worker } => Parts::new(&["s", source, "workers", worker]),
             Route::Source { source, status, q } => Parts::new(&["s", source])

@@ -15,8 +15,12 @@ pub enum Action {
     Rebuild { buildid: i64 },
     /// Stop a running build; Buildbot keeps the reason in the build's state string.
     Stop { buildid: i64, reason: String },
-    /// Cancel a build request no worker took yet.
-    Cancel { buildrequestid: i64, reason: String },
+    /// Cancel build requests no worker took yet (one, or a builder's whole queue: one
+    /// request each, see [`Action::calls`]).
+    Cancel {
+        buildrequestids: Vec<i64>,
+        reason: String,
+    },
     /// Pause, unpause or shut down (gracefully) a worker.
     Worker {
         workerid: i64,
@@ -54,13 +58,39 @@ pub enum Answer {
 }
 
 impl Action {
-    /// The data API path (under `api/v2/`) the body is POSTed to.
-    pub fn path(&self) -> String {
+    /// What to send, in order: `(data API path under api/v2/, JSON-RPC body)`. One call per
+    /// action, except a cancel of several requests (Buildbot cancels one per call).
+    pub fn calls(&self) -> Vec<(String, String)> {
+        match self {
+            Action::Cancel {
+                buildrequestids,
+                reason,
+            } => buildrequestids
+                .iter()
+                .map(|id| {
+                    let one = Action::Cancel {
+                        buildrequestids: vec![*id],
+                        reason: reason.clone(),
+                    };
+                    (format!("buildrequests/{id}"), one.body())
+                })
+                .collect(),
+            _ => vec![(self.path(), self.body())],
+        }
+    }
+
+    /// The data API path of a single-call action.
+    fn path(&self) -> String {
         match self {
             Action::Rebuild { buildid } | Action::Stop { buildid, .. } => {
                 format!("builds/{buildid}")
             }
-            Action::Cancel { buildrequestid, .. } => format!("buildrequests/{buildrequestid}"),
+            Action::Cancel {
+                buildrequestids, ..
+            } => format!(
+                "buildrequests/{}",
+                buildrequestids.first().copied().unwrap_or_default()
+            ),
             Action::Worker { workerid, .. } => format!("workers/{workerid}"),
             Action::Force { scheduler, .. } => {
                 format!(
@@ -86,7 +116,7 @@ impl Action {
     }
 
     /// The JSON-RPC request. An empty reason is left out so Buildbot stores its own default.
-    pub fn body(&self) -> String {
+    fn body(&self) -> String {
         let params = match self {
             Action::Rebuild { .. } => json!({}),
             Action::Force { params, .. } => Value::Object(params.clone()),
@@ -109,6 +139,9 @@ impl Action {
         match self {
             Action::Rebuild { .. } => "Rebuild",
             Action::Stop { .. } => "Stop",
+            Action::Cancel {
+                buildrequestids, ..
+            } if buildrequestids.len() > 1 => "Cancel all",
             Action::Cancel { .. } => "Cancel request",
             Action::Force { .. } => "Force",
             Action::Worker { action, .. } => match action {
@@ -140,8 +173,10 @@ impl Action {
                 buildid: *buildid,
                 reason: text.to_string(),
             },
-            Action::Cancel { buildrequestid, .. } => Action::Cancel {
-                buildrequestid: *buildrequestid,
+            Action::Cancel {
+                buildrequestids, ..
+            } => Action::Cancel {
+                buildrequestids: buildrequestids.clone(),
                 reason: text.to_string(),
             },
             Action::Worker {
@@ -243,10 +278,25 @@ mod tests {
         let v: Value = serde_json::from_str(&stop.with_reason(" ").body()).unwrap();
         assert_eq!(v["params"], json!({}));
         let cancel = Action::Cancel {
-            buildrequestid: 5,
+            buildrequestids: vec![5],
             reason: String::new(),
         };
         assert_eq!(cancel.path(), "buildrequests/5");
+        let all = Action::Cancel {
+            buildrequestids: vec![5, 6, 7],
+            reason: "queue cleared".into(),
+        };
+        let calls = all.calls();
+        assert_eq!(calls.len(), 3, "one call per request, each once");
+        assert_eq!(calls[2].0, "buildrequests/7");
+        let v: Value = serde_json::from_str(&calls[2].1).unwrap();
+        assert_eq!(
+            (v["method"].as_str(), v["params"]["reason"].as_str()),
+            (Some("cancel"), Some("queue cleared"))
+        );
+        assert_eq!(all.verb(), "Cancel all");
+        assert_eq!(cancel.verb(), "Cancel request");
+        assert_eq!(Action::Rebuild { buildid: 3 }.calls().len(), 1);
         let v: Value = serde_json::from_str(&Action::Rebuild { buildid: 3 }.body()).unwrap();
         assert_eq!(v["method"], "rebuild");
         assert!(!Action::Rebuild { buildid: 3 }.takes_reason());

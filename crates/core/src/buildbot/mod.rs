@@ -4,6 +4,7 @@
 //! single entities come back as 1-element lists, timestamps are epoch seconds, `results` is
 //! `null` until finished. Decoding is tolerant (see `json.rs`) and never panics.
 
+pub mod changes;
 pub mod control;
 pub mod force;
 pub mod paths;

@@ -119,6 +119,13 @@ fn every_route(id: &str) -> Vec<Route> {
         },
         Route::test_results(id, 1, 2),
         Route::Workers { source: id.into() },
+        Route::Queue { source: id.into() },
+        Route::Grid {
+            source: id.into(),
+            branch: Some(id.into()),
+            tag: Some(id.into()),
+            n: Some(10),
+        },
         Route::Worker {
             source: id.into(),
             worker: id.into(),
@@ -143,8 +150,11 @@ fn hostile_ids_read_back_and_never_change_the_shape_of_the_address() {
             for pair in query.split('&').filter(|p| !p.is_empty()) {
                 let (k, _) = pair.split_once('=').expect(pair);
                 assert!(
-                    ["status", "q", "page", "per_page", "name", "job", "no", "step", "show", "n"]
-                        .contains(&k),
+                    [
+                        "status", "q", "page", "per_page", "name", "job", "no", "step", "show",
+                        "n", "branch", "tag"
+                    ]
+                    .contains(&k),
                     "{href}"
                 );
             }

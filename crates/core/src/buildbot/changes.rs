@@ -1,0 +1,183 @@
+//! Changes (`/changes`) and the grid over them (Buildbot's grid and console views): builders
+//! as rows, the newest changes as columns, each cell the build of that builder for that
+//! change (`/changes/{id}/builds`), the newest when it was built more than once.
+
+use super::{envelope, Build, Builder};
+use crate::json::DecodeError;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Change {
+    pub changeid: i64,
+    pub author: String,
+    pub branch: Option<String>,
+    pub revision: Option<String>,
+    pub when: Option<f64>,
+    pub comments: String,
+    pub project: Option<String>,
+    pub repository: Option<String>,
+}
+
+impl Change {
+    /// The first line of the commit message (the column's title; the rest is on hover).
+    pub fn title(&self) -> &str {
+        self.comments.lines().next().unwrap_or("").trim()
+    }
+}
+
+pub fn decode_changes(body: &str) -> Result<Vec<Change>, DecodeError> {
+    envelope("Buildbot changes", body, "changes", |o| {
+        Ok(Change {
+            changeid: o.i64("changeid")?,
+            author: o.opt_str("author")?.unwrap_or_default(),
+            branch: o.opt_str("branch")?.filter(|b| !b.is_empty()),
+            revision: o.opt_str("revision")?.filter(|r| !r.is_empty()),
+            when: o.opt_f64("when_timestamp")?,
+            comments: o.opt_str("comments")?.unwrap_or_default(),
+            project: o.opt_str("project")?.filter(|p| !p.is_empty()),
+            repository: o.opt_str("repository")?.filter(|r| !r.is_empty()),
+        })
+    })
+}
+
+/// The data API query of the newest `n` changes, of one branch when given (filtered by the
+/// master).
+pub fn changes_query(n: u32, branch: Option<&str>) -> String {
+    match branch.filter(|b| !b.is_empty()) {
+        Some(b) => format!(
+            "changes?order=-changeid&limit={n}&branch={}",
+            crate::links::percent_encode(b)
+        ),
+        None => format!("changes?order=-changeid&limit={n}"),
+    }
+}
+
+/// The grid: columns newest change first, one row per builder (with a build for one of the
+/// columns, or every builder of `tag` when a tag is chosen), each row's cells in column order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Grid {
+    pub columns: Vec<Change>,
+    pub rows: Vec<(Builder, Vec<Option<Build>>)>,
+}
+
+/// Lays out `builds[i]` (the builds of `changes[i]`) by builder, newest change first. (Buildbot
+/// 4.3 answers `changes?order=-changeid&limit=n` with the newest n but oldest first: its
+/// database layer reverses the rows.) A builder with no build of any shown change is left out
+/// unless a tag was asked for (then its row says "nothing").
+pub fn grid(
+    builders: &[Builder],
+    changes: Vec<Change>,
+    builds: &[Vec<Build>],
+    tag: Option<&str>,
+) -> Grid {
+    let mut paired: Vec<(Change, Vec<Build>)> = changes
+        .into_iter()
+        .enumerate()
+        .map(|(i, c)| (c, builds.get(i).cloned().unwrap_or_default()))
+        .collect();
+    paired.sort_by_key(|p| std::cmp::Reverse(p.0.changeid));
+    let (changes, builds): (Vec<Change>, Vec<Vec<Build>>) = paired.into_iter().unzip();
+    let tag = tag.filter(|t| !t.is_empty());
+    let mut rows = Vec::new();
+    for b in builders {
+        if tag.is_some_and(|t| !b.tags.iter().any(|x| x == t)) {
+            continue;
+        }
+        let cells: Vec<Option<Build>> = (0..changes.len())
+            .map(|i| {
+                builds
+                    .get(i)
+                    .into_iter()
+                    .flatten()
+                    .filter(|x| x.builderid == b.builderid)
+                    .max_by_key(|x| x.buildid)
+                    .cloned()
+            })
+            .collect();
+        if tag.is_some() || cells.iter().any(Option::is_some) {
+            rows.push((b.clone(), cells));
+        }
+    }
+    Grid {
+        columns: changes,
+        rows,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testdata::buildbot as fixture;
+
+    fn builder(id: i64, name: &str, tags: &[&str]) -> Builder {
+        Builder {
+            builderid: id,
+            name: name.into(),
+            description: None,
+            tags: tags.iter().map(|t| t.to_string()).collect(),
+        }
+    }
+
+    fn build(buildid: i64, builderid: i64) -> Build {
+        super::super::decode_build(
+            &serde_json::json!({"builds": [{"buildid": buildid, "builderid": builderid, "number": buildid,
+                "complete": true, "results": 0, "state_string": "ok"}]})
+            .to_string(),
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn a_real_change_decodes() {
+        let c = decode_changes(&fixture("changes")).unwrap();
+        assert_eq!(c[0].author, "Dev <dev@example.invalid>");
+        assert_eq!(c[0].branch.as_deref(), Some("main"));
+        assert_eq!(c[0].revision.as_deref(), Some("abc1234"));
+        assert_eq!(c[0].title(), "Fix <b>bug</b>");
+        assert!(decode_changes(r#"{"changes":[{"author":"x"}]}"#).is_err());
+    }
+
+    #[test]
+    fn cells_are_each_builders_newest_build_of_each_change() {
+        let builders = [
+            builder(1, "a", &["ci"]),
+            builder(2, "b", &[]),
+            builder(3, "c", &["ci"]),
+        ];
+        // As Buildbot sends them: the newest changes, oldest first.
+        let changes = decode_changes(
+            r#"{"changes":[{"changeid":8},{"changeid":9,"comments":"two\nlines"}]}"#,
+        )
+        .unwrap();
+        assert_eq!(changes[1].title(), "two");
+        let builds = vec![
+            vec![build(10, 2)],
+            vec![build(20, 1), build(21, 2), build(25, 1)],
+        ];
+        let g = grid(&builders, changes.clone(), &builds, None);
+        let order: Vec<i64> = g.columns.iter().map(|c| c.changeid).collect();
+        assert_eq!(order, [9, 8], "newest change first");
+        let ids: Vec<Vec<Option<i64>>> = g
+            .rows
+            .iter()
+            .map(|(_, cells)| {
+                cells
+                    .iter()
+                    .map(|c| c.as_ref().map(|b| b.buildid))
+                    .collect()
+            })
+            .collect();
+        // c built nothing shown: no row; a was rebuilt for change 9: its newest build counts.
+        assert_eq!(ids, [vec![Some(25), None], vec![Some(21), Some(10)]]);
+        let tagged = grid(&builders, changes, &builds, Some("ci"));
+        let names: Vec<&str> = tagged.rows.iter().map(|(b, _)| b.name.as_str()).collect();
+        assert_eq!(names, ["a", "c"]);
+        assert_eq!(
+            changes_query(5, Some("rel/1 x")),
+            "changes?order=-changeid&limit=5&branch=rel%2F1%20x"
+        );
+        assert_eq!(
+            changes_query(5, Some("")),
+            "changes?order=-changeid&limit=5"
+        );
+    }
+}
