@@ -81,16 +81,8 @@ pub struct WorkersView {
 
 impl WorkersView {
     pub fn builder_name(&self, builderid: i64) -> String {
-        builder_name(&self.builders, builderid)
+        buildbot::builder_name(&self.builders, builderid)
     }
-}
-
-fn builder_name(builders: &[Builder], builderid: i64) -> String {
-    builders
-        .iter()
-        .find(|b| b.builderid == builderid)
-        .map(|b| b.name.clone())
-        .unwrap_or_else(|| format!("builder {builderid}"))
 }
 
 /// One worker's page: the worker, its recent builds (newest first) and its builders.
@@ -301,24 +293,11 @@ impl BuildbotClient {
 
     /// One worker by id, its newest builds and the builders it is configured on.
     pub async fn worker_detail(&self, worker: &str) -> Result<WorkerDetail, ApiError> {
-        let what = "Buildbot worker";
         let url = self.url(&format!(
             "workers/{}",
             buildscope_core::links::percent_encode(worker)
         ));
-        let worker = self
-            .endpoint
-            .get(&url, |body| {
-                workers::decode_workers(body)?
-                    .into_iter()
-                    .next()
-                    .ok_or_else(|| buildscope_core::json::DecodeError {
-                        what: what.into(),
-                        field: "workers".into(),
-                        problem: "the server returned an empty list".into(),
-                    })
-            })
-            .await?;
+        let worker = self.endpoint.get(&url, workers::decode_worker).await?;
         let recent = self.url(&format!(
             "workers/{}/builds?order=-buildid&limit={WORKER_BUILDS}",
             worker.workerid

@@ -242,10 +242,7 @@ fn properties_view(
     let rows = properties
         .iter()
         .map(|(name, value, source)| {
-            let text = match value {
-                serde_json::Value::String(s) => s.clone(),
-                other => other.to_string(),
-            };
+            let text = buildscope_core::buildbot::property_text(value);
             view! {
                 <tr class="property" data-name=name.clone()>
                     <th scope="row">{name.clone()}</th>

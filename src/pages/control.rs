@@ -82,8 +82,7 @@ impl Control {
 
     /// Whether an action is out or its build is awaited: buttons are disabled meanwhile.
     pub fn busy(&self) -> bool {
-        self.flow.with(Flow::is_sending)
-            || self.follow.with(|f| matches!(f, Some(Follow::Waiting(_))))
+        self.sending() || self.follow.with(|f| matches!(f, Some(Follow::Waiting(_))))
     }
 
     /// Why this user cannot act on the master now (see `Sessions::blocked`).

@@ -8,7 +8,7 @@ use crate::components::{EmptyState, LiveIndicator, QueueTable};
 use crate::hooks::{set_title, use_live, use_polled, WhenIdle};
 use buildscope_core::buildbot::control::Action;
 use buildscope_core::buildbot::queue::BuildRequest;
-use buildscope_core::buildbot::Builder;
+use buildscope_core::buildbot::{self, Builder};
 use buildscope_core::config::{Source, SourceKind};
 use buildscope_core::routes::Route;
 use leptos::prelude::*;
@@ -52,20 +52,7 @@ fn MasterQueue(source: Source) -> impl IntoView {
         if q.requests.is_empty() {
             return view! { <EmptyState title="Nothing waits" hint="Every build request has a worker, or none was made."/> }.into_any();
         }
-        let names: Vec<(i64, String)> = builders
-            .iter()
-            .map(|b| (b.builderid, b.name.clone()))
-            .collect();
-        let name_of = {
-            let names = names.clone();
-            move |id: i64| {
-                names
-                    .iter()
-                    .find(|(b, _)| *b == id)
-                    .map(|(_, n)| n.clone())
-                    .unwrap_or_else(|| format!("builder {id}"))
-            }
-        };
+        let name_of = move |id: i64| buildbot::builder_name(&builders, id);
         let label = name_of.clone();
         let action = Callback::new(move |r: BuildRequest| {
             let target = format!("#{} of {}", r.buildrequestid, label(r.builderid));

@@ -130,10 +130,7 @@ impl Build {
         self.properties
             .iter()
             .find(|(n, _, _)| n == name)
-            .map(|(_, v, _)| match v {
-                Value::String(s) => s.clone(),
-                other => other.to_string(),
-            })
+            .map(|(_, v, _)| property_text(v))
     }
 
     fn raw_property(&self, name: &str) -> Option<&Value> {
@@ -220,7 +217,24 @@ fn envelope<T>(
 }
 
 /// The single entity of a by-id response (Buildbot returns a 1-element list).
-fn single<T>(what: &str, list: Vec<T>) -> Result<T, DecodeError> {
+/// A property value as the page shows it: text as it is, anything else as JSON.
+pub fn property_text(v: &Value) -> String {
+    match v {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+/// The name of builder `builderid` among `builders` ("builder N" when it is not one of them).
+pub fn builder_name(builders: &[Builder], builderid: i64) -> String {
+    builders
+        .iter()
+        .find(|b| b.builderid == builderid)
+        .map(|b| b.name.clone())
+        .unwrap_or_else(|| format!("builder {builderid}"))
+}
+
+pub(crate) fn single<T>(what: &str, list: Vec<T>) -> Result<T, DecodeError> {
     list.into_iter().next().ok_or_else(|| DecodeError {
         what: what.to_string(),
         field: String::new(),

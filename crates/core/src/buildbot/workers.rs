@@ -109,6 +109,11 @@ pub fn decode_workers(body: &str) -> Result<Vec<Worker>, DecodeError> {
     Ok(workers)
 }
 
+/// One worker (`workers/{id}`: a one-element list).
+pub fn decode_worker(body: &str) -> Result<Worker, DecodeError> {
+    super::single("Buildbot worker", decode_workers(body)?)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -147,5 +152,7 @@ mod tests {
         );
         assert_eq!(w[0].pause_reason.as_deref(), Some("disk full"));
         assert!(decode_workers(r#"{"workers":[{"name":"x"}]}"#).is_err());
+        assert_eq!(decode_worker(body).unwrap().name, "a");
+        assert!(decode_worker(r#"{"workers":[],"meta":{}}"#).is_err());
     }
 }
