@@ -74,6 +74,17 @@ export async function tour() {
       ready: (p) => expect(p.locator('tr.job-row').first()).toBeVisible() },
     { name: 'CodeArts job history', path: `/s/codearts/jobs/${CODEARTS_JOBS.failure}`,
       ready: (p) => expect(p.locator('tr.history-row').first()).toBeVisible() },
+    // The run form, filled from the job's newest build (a secret parameter among them).
+    { name: 'CodeArts run form', path: `/s/codearts/jobs/${CODEARTS_JOBS.failure}`,
+      ready: async (p) => {
+        await p.getByRole('button', { name: 'Run sim-maven-failure' }).click();
+        const form = p.getByRole('dialog', { name: 'Run sim-maven-failure?' });
+        await expect(form.locator('.run-form__name').first()).toHaveValue('codeBranch');
+      },
+      after: async (p) => {
+        await p.keyboard.press('Escape');
+        await expect(p.getByRole('dialog')).toHaveCount(0);
+      } },
     { name: 'CodeArts compare', path: `/s/codearts/jobs/${CODEARTS_JOBS.failure}/compare/1/2`,
       ready: (p) => expect(p.locator('tr.compare-row').first()).toBeVisible() },
     { name: 'CodeArts build', path: `/s/codearts/builds/${SEED_RECORD}`,

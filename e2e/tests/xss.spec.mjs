@@ -121,6 +121,10 @@ test('no XSS vector runs or becomes markup anywhere, and each shows as text', as
     // are vectors (its default value and choices are checked below).
     { path: '/s/local/builders/xss-corpus', ready: 'button.force-button >> nth=1',
       open: (page) => page.locator('button.force-button').filter({ hasText: ALL[6] }).click(),
+      inForm: async (form) => {
+        expect(await form.locator('input').evaluateAll((els) => els.map((e) => e.value))).toContain(ALL[11]);
+        expect(await form.locator('option').allTextContents()).toEqual(ALL.slice(0, 3));
+      },
       want: [...ALL.slice(5, 11), ALL[12]] },
     { path: `/s/local/builds/${build.buildid}`, ready: `li.step >> nth=${steps.length - 1}`, want: ALL },
     { path: `/s/local/builders/xss-corpus/compare/${build.number}/${build.number}`, ready: 'tr.compare-row', want: shortNames },
@@ -128,6 +132,13 @@ test('no XSS vector runs or becomes markup anywhere, and each shows as text', as
     { path: `/s/xss/jobs/${XSS.caJob}`, ready: `tr.history-row >> nth=${ALL.length - 1}`, want: ALL },
     { path: `/s/xss/builds/${XSS.caRecord}`, ready: `ol.stages > li.stage >> nth=${ALL.length - 1}`, want: ALL },
     { path: `/s/xss/builds/${XSS.caErrorRecord}`, ready: '.error__message', want: ALL },
+    // The run form, filled from the build: a vector parameter's name and value are values of
+    // its inputs, never markup.
+    { path: `/s/xss/builds/${XSS.caRecord}?job=${XSS.caJob}`, ready: 'table.parameters',
+      open: (page) => page.locator('button.action').filter({ hasText: 'Run again' }).click(),
+      inForm: async (form) => expect(await form.locator('input').evaluateAll((els) => els.map((e) => e.value)))
+        .toEqual(expect.arrayContaining([ALL[7], ALL[8]])),
+      want: [ALL[7], ALL[8]] },
     { path: `/s/servicestage/builds/${XSS.ssBuild}`, token: true, ready: `li.phase >> nth=${ALL.length - 1}`, want: ALL },
     ...ALL.slice(0, 5).map((v) => ({ path: `/s/servicestage/jobs/${XSS.ssJob}?name=${encodeURIComponent(v)}`,
       ready: 'tr.history-row', want: [v] })),
@@ -144,8 +155,7 @@ test('no XSS vector runs or becomes markup anywhere, and each shows as text', as
       await p.open(page);
       const form = page.getByRole('dialog');
       await expect(form).toBeVisible();
-      expect(await form.locator('input').evaluateAll((els) => els.map((e) => e.value))).toContain(ALL[11]);
-      expect(await form.locator('option').allTextContents()).toEqual(ALL.slice(0, 3));
+      await p.inForm(form);
     }
     await page.waitForTimeout(300); // late renders (polling) get their chance to misbehave
     expect(await injectedMarkup(page), `markup from a vector on ${p.path}`).toEqual([]);

@@ -191,13 +191,9 @@ pub fn record(ctx: &Ctx, record_id: &str, now: i64) -> Reply {
         "trigger_name": CA_USER_NAME,
         "group_name": null,
         "execution_id": b.execution_id(),
-        "parameters": [
-            {"name": "codeBranch", "secret": false, "value": job.branch, "type": "string"},
-            {"name": "isRelease", "secret": false, "value": "false", "type": "boolean"},
-            {"name": "deployToken", "secret": true, "value": "******", "type": "string"}
-        ],
+        "parameters": parameters_json(&b),
         "repository": repo_url(&b),
-        "branch": job.branch,
+        "branch": b.branch(),
         "revision": b.commit(),
         "build_yml_path": ".cloudbuild/build.yml",
         "build_yml_url": null,
@@ -216,6 +212,34 @@ pub fn record(ctx: &Ctx, record_id: &str, now: i64) -> Reply {
         "daily_build_no": b.daily_build_number(),
         "dev_cloud_build_type": null,
     }))
+}
+
+/// The job's parameters (`codeBranch`, `isRelease`, the secret `deployToken`) with the
+/// values this run was given, then any others it was given; secrets are masked as the
+/// real service masks them.
+fn parameters_json(b: &CaBuild) -> Value {
+    let defaults = [
+        ("codeBranch", b.job().branch, false, "string"),
+        ("isRelease", "false", false, "boolean"),
+        ("deployToken", "", true, "string"),
+    ];
+    let mut list: Vec<Value> = defaults
+        .iter()
+        .map(|&(name, default, secret, kind)| {
+            let value = if secret {
+                "******"
+            } else {
+                b.param(name).unwrap_or(default)
+            };
+            json!({"name": name, "secret": secret, "value": value, "type": kind})
+        })
+        .collect();
+    for (name, value) in &b.params {
+        if !defaults.iter().any(|d| d.0 == name) {
+            list.push(json!({"name": name, "secret": false, "value": value, "type": "string"}));
+        }
+    }
+    Value::Array(list)
 }
 
 fn record_info_result(b: &CaBuild, plan: &CaPlan, now: i64) -> Value {
@@ -239,7 +263,7 @@ fn record_info_result(b: &CaBuild, plan: &CaPlan, now: i64) -> Value {
         "execution_id": b.execution_id(),
         "repo_name": job.repo_name,
         "repo_id": format!("21116168{:02}", job.idx),
-        "branch": job.branch,
+        "branch": b.branch(),
         "tag": null,
         "commit": b.commit(),
         "commit_message": "Merge branch 'feature/sim' into 'master'",
@@ -481,7 +505,59 @@ pub fn job_list(ctx: &Ctx, req: &Req, project_id: &str, now: i64) -> Reply {
     Reply::json(200, &json!({"total": in_project.len(), "jobs": jobs}))
 }
 
-/// `POST /v3/jobs/build` with `{"job_id": ...}` (RunJob).
+/// Names RunJob refuses for a custom parameter (the docs' list). Written here apart from the
+/// client's own check (`buildscope_core::huawei_control`) on purpose: the simulator is a
+/// second reading of the docs, so a client that sends what the service refuses is caught.
+const RESERVED_PARAMETERS: [&str; 6] = [
+    "LD_PRELOAD",
+    "LD_LIBRARY_PATH",
+    "PATH",
+    "BASH_ENV",
+    "GIT_SSH_COMMAND",
+    "path",
+];
+
+/// RunJob's `parameter`: `[{name, value}]`, names of letters, digits and `_` up to 128,
+/// values up to 8192 characters. `scm.branch`, when given, is the branch built (as
+/// `codeBranch`).
+fn run_parameters(v: &Value) -> Result<Vec<(String, String)>, String> {
+    let mut out: Vec<(String, String)> = Vec::new();
+    match v.get("parameter") {
+        None | Some(Value::Null) => {}
+        Some(Value::Array(items)) => {
+            for item in items {
+                let name = item.get("name").and_then(Value::as_str);
+                let value = item.get("value").and_then(Value::as_str);
+                let (Some(name), Some(value)) = (name, value) else {
+                    return Err("each parameter needs a string name and value".into());
+                };
+                let ok_name = !name.is_empty()
+                    && name.len() <= 128
+                    && name.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'_');
+                if !ok_name || RESERVED_PARAMETERS.contains(&name) {
+                    return Err(format!("parameter name {name:?} is not allowed"));
+                }
+                if value.chars().count() > 8192 {
+                    return Err(format!("parameter {name} is longer than 8192 characters"));
+                }
+                out.retain(|(n, _)| n != name);
+                out.push((name.to_string(), value.to_string()));
+            }
+        }
+        Some(_) => return Err("parameter must be an array".into()),
+    }
+    match v.get("scm").and_then(|s| s.get("branch")) {
+        None | Some(Value::Null) => {}
+        Some(Value::String(branch)) if !branch.is_empty() => {
+            out.retain(|(n, _)| n != "codeBranch");
+            out.push(("codeBranch".to_string(), branch.clone()));
+        }
+        Some(_) => return Err("scm.branch must be a non-empty string".into()),
+    }
+    Ok(out)
+}
+
+/// `POST /v3/jobs/build` with `{"job_id", "parameter"?, "scm"?}` (RunJob).
 pub fn run_job(ctx: &Ctx, req: &Req, now: i64) -> Reply {
     let v: Value = match serde_json::from_slice(&req.body) {
         Ok(v) => v,
@@ -493,7 +569,11 @@ pub fn run_job(ctx: &Ctx, req: &Req, now: i64) -> Reply {
     let Some(job) = ca_job(job_id) else {
         return error(400, "CB.00060201", "job id invalid");
     };
-    let b = ctx.lock().start_ca(job, now);
+    let params = match run_parameters(&v) {
+        Ok(p) => p,
+        Err(msg) => return bad_param(F, &msg),
+    };
+    let b = ctx.lock().start_ca(job, now, params);
     Reply::json(
         200,
         &json!({
@@ -502,4 +582,29 @@ pub fn run_job(ctx: &Ctx, req: &Req, now: i64) -> Reply {
             "daily_build_number": b.daily_build_number(),
         }),
     )
+}
+
+/// `POST /v3/jobs/{job_id}/{build_no}/stop` (StopBuildJob): `{"success": true, "result": ""}`
+/// for a build that was still running; a finished one is not stopped (`success: false`).
+pub fn stop_build(ctx: &Ctx, job_id: &str, build_no: &str, now: i64) -> Reply {
+    let Some(job) = ca_job(job_id) else {
+        return error(400, "CB.00060201", "job id invalid");
+    };
+    let no = match int_seg(F, build_no, "build_no") {
+        Ok(n) => n,
+        Err(r) => return r,
+    };
+    let stage_ms = ctx.cfg.stage_ms;
+    let mut st = ctx.lock();
+    let Some(b) = st.ca.iter_mut().find(|b| b.job == job && b.build_no == no) else {
+        return not_found(F);
+    };
+    if ca_plan(b, stage_ms).record.at(now).status.finished() {
+        return Reply::json(
+            200,
+            &json!({"success": false, "result": "the build has already finished"}),
+        );
+    }
+    b.stopped_at = Some(now);
+    Reply::json(200, &json!({"success": true, "result": ""}))
 }

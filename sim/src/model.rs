@@ -150,13 +150,17 @@ pub fn ca_job(id: &str) -> Option<usize> {
     CA_JOBS.iter().position(|j| j.id == id)
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Default)]
 pub struct CaBuild {
     /// Index into [`CA_JOBS`].
     pub job: usize,
     pub build_no: u64,
     /// When the build was triggered (epoch ms).
     pub t0: i64,
+    /// When StopBuildJob stopped it (epoch ms), if it did.
+    pub stopped_at: Option<i64>,
+    /// The custom parameters RunJob was given (`name`, `value`), over the job's defaults.
+    pub params: Vec<(String, String)>,
 }
 
 impl CaBuild {
@@ -195,6 +199,18 @@ impl CaBuild {
     }
     pub fn commit(&self) -> String {
         hex40(u64::from(self.job().idx) << 32 | (self.build_no & 0xffff_ffff))
+    }
+    /// The value of custom parameter `name` this build ran with, if RunJob gave one.
+    pub fn param(&self, name: &str) -> Option<&str> {
+        self.params
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+    }
+    /// The branch built: the `codeBranch` parameter (CodeArts' own name for it) when the
+    /// run was given one, else the job's.
+    pub fn branch(&self) -> &str {
+        self.param("codeBranch").unwrap_or(self.job().branch)
     }
 }
 
@@ -406,7 +422,7 @@ pub fn ca_plan(b: &CaBuild, s: i64) -> CaPlan {
         };
         finish = FOREVER + 3;
     }
-    CaPlan {
+    let mut plan = CaPlan {
         record: Span {
             queued_at: t0,
             start_at: t0 + s,
@@ -415,6 +431,30 @@ pub fn ca_plan(b: &CaBuild, s: i64) -> CaPlan {
             end,
         },
         stages,
+    };
+    if let Some(cut) = b.stopped_at.filter(|&cut| cut < plan.record.finish_at) {
+        plan.stop_at(cut);
+    }
+    plan
+}
+
+impl CaPlan {
+    /// Stopped by the user at `cut`: what had ended keeps its end, what ran is cut short,
+    /// what had not begun never runs; all of it aborted, like the aborted job's build.
+    fn stop_at(&mut self, cut: i64) {
+        for span in std::iter::once(&mut self.record).chain(self.stages.iter_mut()) {
+            if span.finish_at <= cut {
+                continue;
+            }
+            if span.queued_at >= cut {
+                span.queued_at = cut;
+                span.start_at = cut;
+                span.nominal_finish = cut;
+            }
+            span.start_at = span.start_at.min(cut);
+            span.finish_at = cut;
+            span.end = CaStatus::Aborted;
+        }
     }
 }
 
@@ -655,7 +695,32 @@ mod tests {
             job,
             build_no: 4,
             t0: 1_000_000,
+            ..CaBuild::default()
         }
+    }
+
+    #[test]
+    fn a_stop_cuts_the_running_stage_and_cancels_the_rest() {
+        let mut b = ca(0);
+        let cut = b.t0 + 2 * S + S / 2; // running "Cache Check"
+        b.stopped_at = Some(cut);
+        let p = ca_plan(&b, S);
+        assert_eq!(p.record.at(cut - 1).status, CaStatus::Running);
+        assert_eq!(p.record.at(cut).status, CaStatus::Aborted);
+        assert_eq!(p.stages[0].at(cut).status, CaStatus::Success);
+        assert_eq!(p.stages[1].at(cut).status, CaStatus::Aborted);
+        assert!(p.stages[1].ran());
+        for later in &p.stages[2..] {
+            assert_eq!(later.at(cut).status, CaStatus::Aborted);
+            assert!(!later.ran(), "a stage after the stop never runs");
+        }
+        // A stop after the end changes nothing.
+        let mut done = ca(0);
+        done.stopped_at = Some(done.t0 + 100 * S);
+        assert_eq!(
+            ca_plan(&done, S).record.at(done.t0 + 100 * S).status,
+            CaStatus::Success
+        );
     }
 
     #[test]

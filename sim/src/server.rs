@@ -105,6 +105,7 @@ fn route(ctx: &Ctx, req: &Req) -> Reply {
         }
         ("GET", ["v4", id, "task-log"]) => cl::task_download(ctx, req, id, now),
         ("POST", ["v3", "jobs", "build"]) => ca::run_job(ctx, req, now),
+        ("POST", ["v3", "jobs", job, no, "stop"]) => ca::stop_build(ctx, job, no, now),
         ("GET", ["v3", project, "jobs"]) => ca::job_list(ctx, req, project, now),
         // ServiceStage
         ("GET", ["assembling", "v1", "jobs"]) => ss::jobs(req),

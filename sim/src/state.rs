@@ -51,6 +51,7 @@ impl State {
                         job,
                         build_no: 1,
                         t0: now - 3 * hour,
+                        ..CaBuild::default()
                     });
                     continue;
                 }
@@ -59,6 +60,7 @@ impl State {
                         job,
                         build_no: 1,
                         t0: now,
+                        ..CaBuild::default()
                     });
                     continue;
                 }
@@ -70,12 +72,14 @@ impl State {
                     job,
                     build_no: n,
                     t0,
+                    ..CaBuild::default()
                 });
             }
             ca.push(CaBuild {
                 job,
                 build_no: HISTORIC_BUILDS + 1,
                 t0: now,
+                ..CaBuild::default()
             });
         }
         let mut ss = Vec::new();
@@ -107,7 +111,7 @@ impl State {
     }
 
     /// Trigger a new CodeArts build of `job` now.
-    pub fn start_ca(&mut self, job: usize, now: i64) -> CaBuild {
+    pub fn start_ca(&mut self, job: usize, now: i64, params: Vec<(String, String)>) -> CaBuild {
         let n = self
             .ca
             .iter()
@@ -120,6 +124,8 @@ impl State {
             job,
             build_no: n,
             t0: now,
+            params,
+            ..CaBuild::default()
         };
         self.ca.push(b.clone());
         b

@@ -500,3 +500,57 @@ fn sigterm_exits_cleanly() {
     assert!(status.success(), "{status:?}");
     assert!(rest.contains("shutting down"), "{rest:?}");
 }
+
+#[test]
+fn run_job_keeps_its_parameters_and_a_stop_aborts_the_build() {
+    let sim = Sim::start(&[]);
+    let body = json!({
+        "job_id": CA_OK,
+        "parameter": [{"name": "codeBranch", "value": "feature/run"}, {"name": "FLAVOUR", "value": "debug"}],
+    });
+    let r = sim.post("/v3/jobs/build", &body.to_string());
+    assert_eq!(r.status, 200);
+    let no = r.json()["actual_build_number"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let info = sim
+        .get(&format!("/v1/record/{CA_OK}/{no}/record-info"))
+        .json();
+    let record = info["result"]["build_record_id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let rec = sim.get(&format!("/v1/record/{record}/info")).json();
+    assert_eq!(rec["result"]["branch"], "feature/run");
+    let params = rec["result"]["parameters"].as_array().unwrap().clone();
+    assert!(params.contains(
+        &json!({"name": "FLAVOUR", "secret": false, "value": "debug", "type": "string"})
+    ));
+    assert!(params
+        .iter()
+        .any(|p| p["name"] == "deployToken" && p["value"] == "******"));
+
+    let stop = sim.post(&format!("/v3/jobs/{CA_OK}/{no}/stop"), "");
+    assert_eq!(stop.status, 200);
+    assert_eq!(stop.json(), json!({"success": true, "result": ""}));
+    let rec = sim.get(&format!("/v1/record/{record}/info")).json();
+    assert_eq!(rec["result"]["status"], "ABORTED");
+    // Stopping it again: it has ended, nothing is stopped.
+    let again = sim.post(&format!("/v3/jobs/{CA_OK}/{no}/stop"), "").json();
+    assert_eq!(again["success"], false);
+    assert_eq!(
+        sim.post(&format!("/v3/jobs/{CA_OK}/999/stop"), "").status,
+        404
+    );
+
+    for bad in [
+        json!({"job_id": CA_OK, "parameter": [{"name": "PATH", "value": "/tmp"}]}),
+        json!({"job_id": CA_OK, "parameter": [{"name": "a-b", "value": "x"}]}),
+        json!({"job_id": CA_OK, "parameter": {"name": "x"}}),
+    ] {
+        let r = sim.post("/v3/jobs/build", &bad.to_string());
+        assert_eq!(r.status, 400, "{bad}");
+        assert_eq!(r.json()["error_code"], "CB.00060200");
+    }
+}

@@ -7,6 +7,7 @@ use buildscope_core::codearts::{self, BuildRecord, History, JobList, RecordInfo,
 use buildscope_core::config::Source;
 use buildscope_core::error::{ApiError, ErrorKind};
 use buildscope_core::huawei;
+use buildscope_core::huawei_control::{Action, Answer};
 use buildscope_core::log::engine::bytes::{ByteAnswer, ByteRequest};
 use buildscope_core::servicestage::{self, BuildList, Phase};
 use futures::StreamExt;
@@ -147,11 +148,26 @@ impl CodeArtsClient {
         read_bytes(&self.endpoint, &self.url(&request.path), request).await
     }
 
+    /// RunJob or StopBuildJob, sent once.
+    pub async fn control(&self, action: &Action) -> Result<Answer, ApiError> {
+        send(&self.endpoint, &self.base, action).await
+    }
+
     /// DownloadBuildLog: the whole log written so far, as a file. A plain link, so it works
     /// where the browser itself may reach the API (the same-origin proxy, `"auth": "proxy"`).
     pub fn download_url(&self, record_id: &str) -> String {
         self.url(&codearts::download_log(record_id, codearts::LogLevel::Info))
     }
+}
+
+/// POSTs a control action once (see `Endpoint::post_json`: never retried) and reads its
+/// answer; `root` is the source's URL, which the action's path is below.
+async fn send(endpoint: &Endpoint, root: &str, action: &Action) -> Result<Answer, ApiError> {
+    let url = format!("{root}{}", action.path());
+    let body = endpoint.post_json(&url, &action.body()).await?;
+    action
+        .decode_answer(&body)
+        .map_err(|e| ApiError::decode(&endpoint.source, &url, e))
 }
 
 /// GETs `url` for `request` and decodes the answer, so a failure names the source, the
@@ -166,6 +182,8 @@ async fn read_bytes(
 
 #[derive(Clone)]
 pub struct ServiceStageClient {
+    /// The source's URL; `base` is its build API below it.
+    root: String,
     base: String,
     endpoint: Endpoint,
 }
@@ -173,6 +191,7 @@ pub struct ServiceStageClient {
 impl ServiceStageClient {
     pub fn new(source: &Source) -> Self {
         ServiceStageClient {
+            root: source.url.clone(),
             base: format!("{}assembling/v1/", source.url),
             endpoint: Endpoint::for_source(source, huawei::parse_error)
                 .with_envelope_check(huawei::envelope_error),
@@ -181,6 +200,11 @@ impl ServiceStageClient {
 
     fn url(&self, path: &str) -> String {
         format!("{}{}", self.base, path)
+    }
+
+    /// Starts a build of a job, once.
+    pub async fn control(&self, action: &Action) -> Result<Answer, ApiError> {
+        send(&self.endpoint, &self.root, action).await
     }
 
     pub async fn jobs(&self, page: u32, per_page: u32) -> Result<servicestage::JobList, ApiError> {

@@ -1,3 +1,4 @@
+use super::confirm_dialog::ModalForm;
 use buildscope_core::buildbot::force::{Field, ForceScheduler, Kind};
 use leptos::prelude::*;
 use std::collections::BTreeMap;
@@ -6,7 +7,7 @@ use std::collections::BTreeMap;
 /// (text, numbers, choices, checkboxes, groups; hidden ones are not shown, fixed ones are shown
 /// read-only). `values` are by full name; `problems` are `(full name, message)` pairs shown
 /// under their fields. Submitting the form is the user's confirmation; the form stays open,
-/// disabled, while `busy` (as [`super::ConfirmDialog`] does).
+/// disabled, while `busy` (see [`ModalForm`]).
 #[component]
 pub fn ForceForm(
     scheduler: ForceScheduler,
@@ -18,31 +19,17 @@ pub fn ForceForm(
     on_submit: Callback<()>,
     on_cancel: Callback<()>,
 ) -> impl IntoView {
-    let dialog = super::confirm_dialog::use_modal(open, || {});
     let counter = std::cell::Cell::new(0usize);
     let fields = render_fields(&scheduler.fields, values, problems, &counter);
-    let button = scheduler.button_name.clone();
     view! {
-        <dialog node_ref=dialog class="confirm force" aria-labelledby="force-title"
-            on:cancel=move |ev: web_sys::Event| if busy.get_untracked() { ev.prevent_default() }
-            on:close=move |_| if open.get_untracked() { on_cancel.run(()) }>
-            <form class="confirm__form force__form" novalidate on:submit=move |ev| {
-                ev.prevent_default();
-                on_submit.run(());
-            }>
-                <h2 id="force-title" class="confirm__title">{title}</h2>
-                {fields}
-                {move || (!problems.with(Vec::is_empty)).then(|| view! {
-                    <p class="field-error" role="alert">"Some fields need attention; nothing was sent."</p>
-                })}
-                <div class="confirm__buttons">
-                    <button type="submit" class="button button--primary" disabled=move || busy.get()>{button}</button>
-                    <button type="button" class="button" disabled=move || busy.get()
-                        on:click=move |_| on_cancel.run(())>"Cancel"</button>
-                    {move || busy.get().then(|| view! { <span class="muted" role="status">"Sending…"</span> })}
-                </div>
-            </form>
-        </dialog>
+        <ModalForm open title=title title_id="force-title" class="force" form_class="force__form"
+            submit_label=scheduler.button_name.clone() busy busy_text="Sending…" novalidate=true
+            on_submit on_cancel>
+            {fields}
+            {move || (!problems.with(Vec::is_empty)).then(|| view! {
+                <p class="field-error" role="alert">"Some fields need attention; nothing was sent."</p>
+            })}
+        </ModalForm>
     }
 }
 

@@ -1,3 +1,4 @@
+use super::confirm_dialog::ModalForm;
 use buildscope_core::error::ApiError;
 use leptos::prelude::*;
 
@@ -15,37 +16,27 @@ pub fn SignInDialog(
 ) -> impl IntoView {
     let user = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
-    let dialog = super::confirm_dialog::use_modal(open, move || password.set(String::new()));
     view! {
-        <dialog node_ref=dialog class="confirm sign-in" aria-labelledby="sign-in-title"
-            on:cancel=move |ev: web_sys::Event| if busy.get_untracked() { ev.prevent_default() }
-            on:close=move |_| if open.get_untracked() { on_cancel.run(()) }>
-            <form class="confirm__form force__form" on:submit=move |ev| {
-                ev.prevent_default();
-                on_submit.run((user.get_untracked(), password.get_untracked()));
-            }>
-                <h2 id="sign-in-title" class="confirm__title">{move || format!("Sign in to {}", source_name.get())}</h2>
-                <div class="force__field">
-                    <label for="sign-in-user">"Username"</label>
-                    <input id="sign-in-user" type="text" autocomplete="username" required
-                        prop:value=move || user.get() on:input=move |ev| user.set(event_target_value(&ev))/>
-                </div>
-                <div class="force__field">
-                    <label for="sign-in-password">"Password"</label>
-                    <input id="sign-in-password" type="password" autocomplete="current-password" required
-                        prop:value=move || password.get() on:input=move |ev| password.set(event_target_value(&ev))/>
-                </div>
-                {move || error.get().map(|e| view! {
-                    <p class="field-error" role="alert">{format!("{}: {}", e.headline(), e.message)}</p>
-                })}
-                <div class="confirm__buttons">
-                    <button type="submit" class="button button--primary" disabled=move || busy.get()>"Sign in"</button>
-                    <button type="button" class="button" disabled=move || busy.get()
-                        on:click=move |_| on_cancel.run(())>"Cancel"</button>
-                    {move || busy.get().then(|| view! { <span class="muted" role="status">"Signing in…"</span> })}
-                </div>
-            </form>
-        </dialog>
+        <ModalForm open title=Signal::derive(move || format!("Sign in to {}", source_name.get()))
+            title_id="sign-in-title" class="sign-in" form_class="force__form"
+            submit_label="Sign in" busy busy_text="Signing in…"
+            on_open=Callback::new(move |_| password.set(String::new()))
+            on_submit=Callback::new(move |_| on_submit.run((user.get_untracked(), password.get_untracked())))
+            on_cancel>
+            <div class="force__field">
+                <label for="sign-in-user">"Username"</label>
+                <input id="sign-in-user" type="text" autocomplete="username" required
+                    prop:value=move || user.get() on:input=move |ev| user.set(event_target_value(&ev))/>
+            </div>
+            <div class="force__field">
+                <label for="sign-in-password">"Password"</label>
+                <input id="sign-in-password" type="password" autocomplete="current-password" required
+                    prop:value=move || password.get() on:input=move |ev| password.set(event_target_value(&ev))/>
+            </div>
+            {move || error.get().map(|e| view! {
+                <p class="field-error" role="alert">{format!("{}: {}", e.headline(), e.message)}</p>
+            })}
+        </ModalForm>
     }
 }
 

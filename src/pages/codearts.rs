@@ -1,5 +1,6 @@
 //! CodeArts Build views: jobs of the configured project, a job's history, a build's stage map.
 
+use super::huawei_control::{HuaweiClient, HuaweiControl};
 use super::{
     compare_link, fact, no_match, pager, polled_view, span, trend_view, watch_toggle, ListControls,
 };
@@ -8,11 +9,14 @@ use crate::components::{
     CompareSide, CompareView, EmptyState, LiveDuration, Revision, StageMap, StatusBadge, Timestamp,
 };
 use crate::hooks::{set_title, use_polled, use_polled_fresh, Polled, WhenIdle};
-use buildscope_core::codearts::{system_label, BuildRecord, History, JobList, RecordInfo, Stage};
+use buildscope_core::codearts::{
+    system_label, BuildParameter, BuildRecord, History, JobList, RecordInfo, Stage,
+};
 use buildscope_core::compare::{compare, stages};
 use buildscope_core::config::Source;
 use buildscope_core::error::ApiError;
 use buildscope_core::freshness::{keep_newer, Progress};
+use buildscope_core::huawei_control::{rows_from, stop_of};
 use buildscope_core::listing::{name_matches, status_matches, Paging};
 use buildscope_core::routes::Route;
 use buildscope_core::status::Status;
@@ -107,6 +111,7 @@ pub fn CodeArtsJob(
     query: Vec<(String, String)>,
 ) -> impl IntoView {
     let client = CodeArtsClient::new(&source);
+    let control = HuaweiControl::new(HuaweiClient::CodeArts(client.clone()), &source);
     let name = RwSignal::new(job_name);
     if name.get_untracked().is_none() {
         let (c, j) = (client.clone(), job_id.clone());
@@ -196,13 +201,23 @@ pub fn CodeArtsJob(
     view! {
         <section class="page">
             <nav class="breadcrumbs" aria-label="Breadcrumb"><A href=Route::source(&source.id).href()>"Jobs"</A></nav>
-            <h1>{
-                let id = job_id.clone();
-                move || match name.get() {
-                    Some(n) => view! { {n} " " <span class="muted kind num" title="job id">{id.clone()}</span> }.into_any(),
-                    None => view! { {id.clone()} }.into_any(),
+            <div class="page-head">
+                <h1>{
+                    let id = job_id.clone();
+                    move || match name.get() {
+                        Some(n) => view! { {n} " " <span class="muted kind num" title="job id">{id.clone()}</span> }.into_any(),
+                        None => view! { {id.clone()} }.into_any(),
+                    }
+                }</h1>
+                {
+                    let (id, job) = (job_id.clone(), job_id.clone());
+                    move || {
+                        let target = name.get().unwrap_or_else(|| id.clone());
+                        control.run_button(job.clone(), target, "Run", None)
+                    }
                 }
-            }</h1>
+            </div>
+            {control.view()}
             {polled_view(polled, "Loading build history…", render)}
             <CodeArtsTrend source=source.clone() job_id=job_id.clone()/>
         </section>
@@ -354,6 +369,7 @@ pub(super) fn codearts_log_href(
 #[component]
 pub fn CodeArtsBuild(source: Source, record_id: String, job: Option<String>) -> impl IntoView {
     let client = CodeArtsClient::new(&source);
+    let control = HuaweiControl::new(HuaweiClient::CodeArts(client.clone()), &source);
     let polled = use_codearts_build(client, record_id.clone());
     Effect::new(move |_| {
         if let Some(d) = polled.data.get() {
@@ -395,6 +411,28 @@ pub fn CodeArtsBuild(source: Source, record_id: String, job: Option<String>) -> 
                 let log = log_href.map(|h| {
                     view! { <A href=h.run(None) attr:class="button build-log-link">"Log"</A> }
                 });
+                // Stop and run need the job (StopBuildJob and RunJob are by job): only where
+                // the page knows it.
+                let name = r
+                    .display_name
+                    .clone()
+                    .unwrap_or_else(|| "CodeArts build".into());
+                let actions = job_for_link.clone().map(|job| {
+                    let target = format!(
+                        "{name}{}",
+                        r.build_no.map(|n| format!(" #{n}")).unwrap_or_default()
+                    );
+                    let stop = stop_of(&job, r.build_no)
+                        .filter(|_| r.status.is_active())
+                        .map(|stop| control.button(stop, target.clone()));
+                    let again = control.run_button(
+                        job,
+                        name.clone(),
+                        "Run again",
+                        Some(rows_from(&r.parameters)),
+                    );
+                    (stop, again)
+                });
                 let label = format!(
                     "{} {}",
                     r.display_name
@@ -419,7 +457,7 @@ pub fn CodeArtsBuild(source: Source, record_id: String, job: Option<String>) -> 
                         ended: r.finish_time,
                     },
                 );
-                record_header(r, (link, log, watch)).into_any()
+                record_header(r, (link, log, watch, actions)).into_any()
             }
             Err(e) => view! {
                 <header class="build-head" data-status=status.key()>
@@ -443,6 +481,7 @@ pub fn CodeArtsBuild(source: Source, record_id: String, job: Option<String>) -> 
     view! {
         <section class="page">
             {job_crumbs(&source.id, job.as_deref())}
+            {control.view()}
             {polled_view(polled, "Loading build…", render)}
         </section>
     }
@@ -500,7 +539,34 @@ fn record_header(r: BuildRecord, actions: impl IntoView) -> impl IntoView {
             {fact("Duration", duration)}
             {fact("Waited for an executor", pending)}
         </dl>
+        {parameters_table(&r.parameters)}
     }
+}
+
+/// The custom parameters the build ran with (a secret one's value is never shown: the
+/// server sends it masked).
+fn parameters_table(parameters: &[BuildParameter]) -> Option<impl IntoView> {
+    if parameters.is_empty() {
+        return None;
+    }
+    let rows = parameters
+        .iter()
+        .map(|p| {
+            let value = if p.secret {
+                view! { <span class="muted">"secret (hidden)"</span> }.into_any()
+            } else {
+                view! { <code>{p.value.clone().unwrap_or_default()}</code> }.into_any()
+            };
+            view! { <tr class="parameter-row"><th scope="row">{p.name.clone()}</th><td>{value}</td></tr> }
+        })
+        .collect_view();
+    Some(view! {
+        <table class="parameters">
+            <caption>"Parameters"</caption>
+            <thead><tr><th scope="col">"Name"</th><th scope="col">"Value"</th></tr></thead>
+            <tbody>{rows}</tbody>
+        </table>
+    })
 }
 
 /// A build of the compared pair: its record info (header) and stages.

@@ -3,9 +3,10 @@
 //! this file wires it to the page. A [`Control`] is created by the page component, outside the
 //! views live updates re-render, so a refresh never loses the confirmation or the outcome.
 
+use super::action::{ask, confirmed, dialog_texts, done_line, failed_view, sending_line, Pending};
 use crate::api::buildbot::BuildbotClient;
 use crate::api::buildbot::Queue;
-use crate::components::{ConfirmDialog, ErrorPanel, ForceForm, QueueTable};
+use crate::components::{ConfirmDialog, ForceForm, QueueTable};
 use crate::hooks::Polled;
 use crate::hooks::{use_polled, WhenIdle};
 use crate::sessions::Sessions;
@@ -25,14 +26,6 @@ use leptos_router::hooks::use_navigate;
 use leptos_router::NavigateOptions;
 use std::collections::BTreeMap;
 
-/// What is being confirmed, or was sent: the action (with its reason once sent) and the
-/// words naming its target ("linux-build #4").
-#[derive(Clone, Debug, PartialEq)]
-struct Pending {
-    action: Action,
-    target: String,
-}
-
 /// After a rebuild: the request waiting for a worker, until its build starts.
 #[derive(Clone, Debug, PartialEq)]
 enum Follow {
@@ -45,7 +38,8 @@ pub struct Control {
     client: StoredValue<BuildbotClient>,
     source_id: StoredValue<String>,
     source_name: StoredValue<String>,
-    pending: RwSignal<Option<Pending>>,
+    /// The action (with its reason once sent) and its target's words.
+    pending: RwSignal<Option<Pending<Action>>>,
     flow: RwSignal<Flow<Answer, ApiError>>,
     reason: RwSignal<String>,
     follow: RwSignal<Option<Follow>>,
@@ -107,12 +101,9 @@ impl Control {
                 disabled=move || self.busy() || blocked().is_some()
                 on:click=move |_| {
                     let pending = Pending { action: action.clone(), target: target.clone() };
-                    self.flow.update(|f| {
-                        if f.ask() {
-                            self.reason.set(String::new());
-                            self.pending.set(Some(pending));
-                        }
-                    });
+                    if ask(self.flow, self.pending, pending) {
+                        self.reason.set(String::new());
+                    }
                 }>
                 {verb}
             </button>
@@ -123,23 +114,14 @@ impl Control {
     /// Sends `action` without a confirmation of its own: for a form whose submission is the
     /// confirmation (forcing a build). Ignored while another action is out.
     pub fn send(self, action: Action, target: String) {
-        let mut asked = false;
-        self.flow.update(|f| asked = f.ask());
-        if !asked {
-            return;
+        if ask(self.flow, self.pending, Pending { action, target }) {
+            self.reason.set(String::new());
+            self.confirm();
         }
-        self.reason.set(String::new());
-        self.pending.set(Some(Pending { action, target }));
-        self.confirm();
     }
 
     fn confirm(self) {
-        let mut send = false;
-        self.flow.update(|f| send = f.confirm());
-        if !send {
-            return;
-        }
-        let Some(mut pending) = self.pending.get_untracked() else {
+        let Some(mut pending) = confirmed(self.flow, self.pending) else {
             return;
         };
         pending.action = pending.action.with_reason(&self.reason.get_untracked());
@@ -193,20 +175,7 @@ impl Control {
                 })
         });
         let busy = Signal::derive(move || self.flow.with(Flow::is_sending));
-        let title = Signal::derive(move || {
-            self.pending.with(|p| {
-                p.as_ref()
-                    .map(|p| format!("{} {}?", p.action.verb(), p.target))
-                    .unwrap_or_default()
-            })
-        });
-        let confirm_label = Signal::derive(move || {
-            self.pending.with(|p| {
-                p.as_ref()
-                    .map(|p| p.action.verb().to_string())
-                    .unwrap_or_default()
-            })
-        });
+        let (title, confirm_label) = dialog_texts(self.pending);
         let with_reason = Signal::derive(move || {
             self.pending
                 .with(|p| p.as_ref().is_some_and(|p| p.action.takes_reason()))
@@ -223,7 +192,7 @@ impl Control {
 
     fn outcome(self) -> Option<AnyView> {
         let pending = self.pending.get()?;
-        let what = format!("{} {}", pending.action.verb(), pending.target);
+        let what = pending.what();
         let reason = match &pending.action {
             Action::Stop { reason, .. } | Action::Cancel { reason, .. }
                 if !reason.trim().is_empty() =>
@@ -235,14 +204,13 @@ impl Control {
         let builder_href = move || Route::source(&self.source_id.get_value()).href();
         Some(match self.flow.get().phase {
             Phase::Idle | Phase::Confirming => return None,
-            Phase::Sending => view! { <p class="action-outcome__text">{format!("{what}: sending…")}</p> }.into_any(),
-            Phase::Done(Answer::Accepted) => view! {
-                <p class="action-outcome__text action-outcome--ok">
-                    <span aria-hidden="true">"✓ "</span>
-                    {format!("{what}: accepted by the server{reason}. The status above follows the build.")}
-                </p>
-            }
-            .into_any(),
+            Phase::Sending => sending_line(&what),
+            Phase::Done(Answer::Accepted) => done_line(
+                format!(
+                    "{what}: accepted by the server{reason}. The status above follows the build."
+                ),
+                None,
+            ),
             Phase::Done(Answer::Requested { requests, .. }) => {
                 let brid = requests.first().map(|r| r.1);
                 let waiting = match (self.follow.get(), brid) {
@@ -254,22 +222,10 @@ impl Control {
                     ),
                     (_, None) => "The server created no build request.".to_string(),
                 };
-                view! {
-                    <p class="action-outcome__text action-outcome--ok">
-                        <span aria-hidden="true">"✓ "</span>
-                        {format!("{what}: requested. {waiting} ")}
-                        <a href=builder_href()>"All builders"</a>
-                    </p>
-                }
-                .into_any()
+                let link = view! { <a href=builder_href()>"All builders"</a> }.into_any();
+                done_line(format!("{what}: requested. {waiting} "), Some(link))
             }
-            Phase::Failed(error) => view! {
-                <div class="action-outcome--failed">
-                    <p class="action-outcome__text">{format!("{what} did not happen:")}</p>
-                    <ErrorPanel error manual=true/>
-                </div>
-            }
-            .into_any(),
+            Phase::Failed(error) => failed_view(&what, error),
         })
     }
 }

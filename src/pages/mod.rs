@@ -1,5 +1,6 @@
 //! Pages own routes: they read route parameters, start loads and compose components.
 
+mod action;
 mod build;
 mod builder;
 mod codearts;
@@ -7,6 +8,7 @@ mod compare;
 mod control;
 mod grid;
 mod home;
+mod huawei_control;
 mod huawei_log;
 mod job;
 mod log;

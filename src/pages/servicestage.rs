@@ -1,5 +1,6 @@
 //! ServiceStage views: jobs, a job's builds, a build's detail and its phase strip.
 
+use super::huawei_control::{HuaweiClient, HuaweiControl};
 use super::{compare_link, fact, no_match, polled_view, trend_view, watch_toggle, ListControls};
 use crate::api::huawei::ServiceStageClient;
 use crate::components::{
@@ -10,6 +11,7 @@ use buildscope_core::compare::{compare, phases};
 use buildscope_core::config::Source;
 use buildscope_core::error::ApiError;
 use buildscope_core::freshness::{keep_newer, Progress};
+use buildscope_core::huawei_control::Action;
 use buildscope_core::listing::name_matches;
 use buildscope_core::routes::Route;
 use buildscope_core::servicestage::{system_label, Build, BuildList, JobList, Phase};
@@ -80,6 +82,13 @@ pub fn ServiceStageOverview(source: Source) -> impl IntoView {
 #[component]
 pub fn ServiceStageJob(source: Source, job_id: String, job_name: String) -> impl IntoView {
     let client = ServiceStageClient::new(&source);
+    let control = HuaweiControl::new(HuaweiClient::ServiceStage(client.clone()), &source);
+    let start = control.button(
+        Action::StartBuild {
+            job_id: job_id.clone(),
+        },
+        job_name.clone(),
+    );
     let (job, name) = (job_id.clone(), job_name.clone());
     let polled = use_polled(
         move || {
@@ -139,7 +148,8 @@ pub fn ServiceStageJob(source: Source, job_id: String, job_name: String) -> impl
     view! {
         <section class="page">
             <nav class="breadcrumbs" aria-label="Breadcrumb"><A href=Route::source(&source.id).href()>"Jobs"</A></nav>
-            <h1>{job_name.clone()}</h1>
+            <div class="page-head"><h1>{job_name.clone()}</h1>{start}</div>
+            {control.view()}
             {polled_view(polled, "Loading builds…", render)}
         </section>
     }

@@ -4,6 +4,8 @@
 //!
 //! - models and decoders: [`buildbot`], [`codearts`], [`servicestage`] (with the Huawei error
 //!   envelope both share: [`huawei`]), [`config`], [`json`]
+//! - control actions, confirmed once: [`control`] (the flow), `buildbot::control`,
+//!   [`huawei_control`] (CodeArts run / stop, ServiceStage start)
 //! - one status vocabulary: [`status`]; time: [`timeparse`], [`timefmt`], [`timeline`]
 //! - the log viewer's logic: [`ansi`] and the [`log`] folder
 //! - what pages compute: [`listing`], [`compare`], [`freshness`], [`links`], [`vcs`],
@@ -22,6 +24,7 @@ pub mod error;
 pub mod freshness;
 pub mod http;
 pub mod huawei;
+pub mod huawei_control;
 pub mod json;
 pub mod links;
 pub mod listing;

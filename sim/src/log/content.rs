@@ -226,7 +226,8 @@ fn stage_body(key: &str, b: &CaBuild) -> Vec<Out> {
         "stage2" => {
             v.push(tool(format!(
                 "$ git clone --depth=1 -b {} https://codehub.example.com/sim/{}.git",
-                job.branch, job.repo_name
+                b.branch(),
+                job.repo_name
             )));
             v.push(tool(
                 "Receiving objects: 100% (312/312), 1.20 MiB | 9.80 MiB/s, done.",

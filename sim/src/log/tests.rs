@@ -245,6 +245,7 @@ fn big() -> (CaBuild, Log) {
         job: 3,
         build_no: 1,
         t0: 1_750_000_000_000,
+        ..CaBuild::default()
     };
     let log = codearts(&b, &ca_plan(&b, 3000));
     (b, log)
