@@ -4,8 +4,9 @@ use crate::api;
 use crate::components::{Loading, SignInDialog, TokenPrompt, TopBar, WatchList};
 use crate::hooks::provide_clock;
 use crate::pages::{
-    BuildPage, BuilderPage, ComparePage, GridPage, Home, HuaweiLogPage, JobComparePage, JobPage,
-    LogPage, NotFound, QueuePage, SourcePage, TestResultsPage, WorkerPage, WorkersPage,
+    BuildPage, BuilderPage, ChangePage, ChangesPage, ComparePage, GridPage, Home, HuaweiLogPage,
+    JobComparePage, JobPage, LogPage, NotFound, QueuePage, SourcePage, TestResultsPage, WorkerPage,
+    WorkersPage,
 };
 use buildscope_core::config::Config;
 use leptos::prelude::*;
@@ -66,6 +67,8 @@ fn Configured(config: Config) -> impl IntoView {
                 <Route path=path!("/s/:source/jobs/:job/compare/:a/:b") view=JobComparePage/>
                 <Route path=path!("/s/:source/queue") view=QueuePage/>
                 <Route path=path!("/s/:source/grid") view=GridPage/>
+                <Route path=path!("/s/:source/changes") view=ChangesPage/>
+                <Route path=path!("/s/:source/changes/:change") view=ChangePage/>
                 <Route path=path!("/s/:source/workers") view=WorkersPage/>
                 <Route path=path!("/s/:source/workers/:worker") view=WorkerPage/>
                 <Route path=path!("/s/:source/builds/:buildid") view=BuildPage/>

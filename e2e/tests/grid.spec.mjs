@@ -72,3 +72,48 @@ test('the grid: one cell per builder × change, newest change first; branch and 
   await expect(columns.first()).toContainText('Live Dev');
   await guard.check();
 });
+
+test('the changes list shows each change with its builds; a change page lists every build of it', async ({ page }) => {
+  const guard = guardPage(page);
+  const { changes } = await api('changes?order=-changeid&limit=20');
+  changes.sort((a, b) => b.changeid - a.changeid);
+  expect(changes.length).toBeGreaterThanOrEqual(5);
+  const built = await buildsOf(changes);
+
+  await page.goto('/s/local');
+  await page.getByRole('link', { name: 'Changes', exact: true }).click();
+  await expect(page).toHaveURL(/\/s\/local\/changes$/);
+  const items = page.locator('li.change');
+  await expect(items).toHaveCount(changes.length);
+  await expect(items.first()).toHaveAttribute('data-change', String(changes[0].changeid));
+  // Each change lists its builders' newest builds of it, with the status in words.
+  // (The newest change may still be getting its builds, say the grid spec's live one: the
+  // list follows them live, so the two agree once the master's answer stops changing.)
+  for (const c of changes) {
+    const item = page.locator(`li.change[data-change="${c.changeid}"]`);
+    const builders = async () => new Set((await api(`changes/${c.changeid}/builds`)).builds.map((b) => b.builderid)).size;
+    await expect.poll(async () => (await item.locator('li.change__build').count()) === await builders(), { timeout: 15_000 }).toBe(true);
+    await expect(item.locator('.change__head')).toContainText(c.author);
+    for (const b of await item.locator('li.change__build').all()) await expect(b.locator('.badge__text')).not.toBeEmpty();
+  }
+
+  // One change: its message as text, who, what, where, and every build of it.
+  const change = changes.find((c) => built.get(c.changeid).length >= 3 && c.comments.includes('<b>'));
+  await page.locator(`li.change[data-change="${change.changeid}"] a.change__title`).click();
+  await expect(page).toHaveURL(new RegExp(`/s/local/changes/${change.changeid}$`));
+  await expect(page.locator('h1.change__heading')).toHaveText(change.comments.split('\n')[0]);
+  await expect(page.locator('pre.change__comments')).toHaveText(change.comments);
+  const facts = page.locator('dl.facts');
+  for (const text of [change.revision, change.author, change.branch, change.repository]) await expect(facts).toContainText(text);
+  await expect(page.locator('ul.change__files li')).toHaveText(change.files);
+  const rows = page.locator('table.builds tbody tr');
+  await expect(rows).toHaveCount(built.get(change.changeid).length);
+  for (const b of built.get(change.changeid)) {
+    await expect(page.locator(`table.builds a[href="/s/local/builds/${b.buildid}"]`)).toHaveCount(1);
+  }
+  // From the grid, a change's revision opens the same page.
+  await page.goto('/s/local/grid');
+  await page.locator(`th.grid__change[data-change="${change.changeid}"] a`).click();
+  await expect(page).toHaveURL(new RegExp(`/s/local/changes/${change.changeid}$`));
+  await guard.check();
+});

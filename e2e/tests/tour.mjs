@@ -17,6 +17,7 @@ export async function tour() {
   const htmlLog = await stepLog('linux-build', 'publish', 'report_html');
   const report = await latestBuild((await builderByName('test-report')).builderid);
   const { test_result_sets: sets } = await api(`builds/${report.buildid}/test_result_sets`);
+  const { changes: [change] } = await api('changes?order=-changeid&limit=1');
   return [
     { name: 'home', path: '/',
       ready: (p) => expect(p.locator('tr.overview-row[data-source="local"]').first()).toBeVisible() },
@@ -24,6 +25,10 @@ export async function tour() {
       ready: (p) => expect(p.locator('section.builder tr.build-row').first()).toBeVisible() },
     { name: 'grid', path: '/s/local/grid',
       ready: (p) => expect(p.locator('td.grid-cell').first()).toBeVisible() },
+    { name: 'changes', path: '/s/local/changes',
+      ready: (p) => expect(p.locator('li.change__build').first()).toBeVisible() },
+    { name: 'change', path: `/s/local/changes/${change.changeid}`,
+      ready: (p) => expect(p.locator('table.builds tbody tr').first()).toBeVisible() },
     { name: 'queue', path: '/s/local/queue',
       ready: (p) => expect(p.locator('.state--empty, table.queue').first()).toBeVisible() },
     { name: 'workers', path: '/s/local/workers',

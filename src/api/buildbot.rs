@@ -1,7 +1,7 @@
 //! Buildbot data API client (`<base>api/v2/...`), over the shared HTTP helper.
 
 use super::http::{Endpoint, ServerError};
-use buildscope_core::buildbot::changes::{self, Grid};
+use buildscope_core::buildbot::changes::{self, Change, Grid};
 use buildscope_core::buildbot::control::{self, Action, Answer};
 use buildscope_core::buildbot::force::{self, ForceScheduler};
 use buildscope_core::buildbot::paths::{
@@ -91,6 +91,13 @@ pub struct WorkerDetail {
     pub worker: Worker,
     pub recent: Vec<Build>,
     pub builders: Vec<Builder>,
+}
+
+/// One change's page: the change, and its builds by builder (newest first per builder).
+#[derive(Clone, Debug, PartialEq)]
+pub struct ChangeDetail {
+    pub change: Change,
+    pub builds: Vec<(Builder, Build)>,
 }
 
 /// How many of a worker's builds its page shows, and how many running builds the workers
@@ -339,6 +346,21 @@ impl BuildbotClient {
         .into_iter()
         .collect::<Result<Vec<_>, _>>()?;
         Ok(changes::grid(&builders, list, &builds, tag))
+    }
+
+    /// One change, and every build of it by builder.
+    pub async fn change(&self, changeid: i64) -> Result<ChangeDetail, ApiError> {
+        let url = self.url(&format!("changes/{changeid}"));
+        let builds_url = self.url(&format!("changes/{changeid}/builds"));
+        let (change, builds, builders) = futures::join!(
+            self.endpoint.get(&url, changes::decode_change),
+            self.endpoint.get(&builds_url, buildbot::decode_builds),
+            self.builders()
+        );
+        Ok(ChangeDetail {
+            change: change?,
+            builds: changes::builds_by_builder(&builders?, builds?),
+        })
     }
 
     /// The master's force schedulers (each names the builders it can force).

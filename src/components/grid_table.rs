@@ -25,9 +25,14 @@ pub fn GridTable(#[prop(into)] source_id: String, grid: Grid) -> impl IntoView {
                 c.when,
             );
             let first = c.title().to_string();
+            let href = Route::Change {
+                source: source_id.clone(),
+                change: c.changeid,
+            }
+            .href();
             view! {
                 <th scope="col" class="grid__change" data-change=c.changeid title=title>
-                    <span class="grid__rev">{rev}</span>
+                    <A href=href attr:class="grid__rev">{rev}</A>
                     <span class="grid__title">{first}</span>
                     <span class="muted grid__author">{author}</span>
                     {branch.map(|b| view! { <span class="chip grid__branch">{b}</span> })}

@@ -1,7 +1,7 @@
 //! `/s/:source/grid`: Buildbot's grid view — builders × the newest changes, each cell the
 //! build of that builder for that change — filtered by branch and tag in the URL, live.
 
-use super::{polled_view, source_by_id};
+use super::{count_param, polled_view, source_by_id};
 use crate::api::buildbot::BuildbotClient;
 use crate::components::{EmptyState, GridTable, LiveIndicator};
 use crate::hooks::{set_title, use_live, use_polled, WhenIdle};
@@ -25,11 +25,7 @@ pub fn GridPage() -> impl IntoView {
         let q = query.read();
         let branch = q.get("branch").filter(|b| !b.is_empty());
         let tag = q.get("tag").filter(|t| !t.is_empty());
-        let n = q
-            .get_str("n")
-            .and_then(|n| n.parse::<u32>().ok())
-            .map(|n| n.clamp(1, MAX_N))
-            .unwrap_or(DEFAULT_N);
+        let n = count_param(q.get_str("n"), DEFAULT_N, MAX_N);
         match source_by_id(&params.read()) {
             Err(msg) => view! { <section class="page"><EmptyState title="Unknown source" hint=msg/></section> }.into_any(),
             Ok(source) if source.kind != SourceKind::Buildbot => view! {
@@ -57,13 +53,7 @@ fn ChangeGrid(
             let (c, b, t) = (client.clone(), b.clone(), t.clone());
             async move { c.grid(n, b.as_deref(), t.as_deref()).await }
         },
-        |g: &Grid| {
-            g.rows
-                .iter()
-                .flat_map(|(_, c)| c)
-                .flatten()
-                .any(|b| b.status().is_active())
-        },
+        Grid::any_running,
         WhenIdle::PollSlowly,
     );
     // New changes and builds of them, and builds moving on.
@@ -100,6 +90,13 @@ fn ChangeGrid(
             },
         );
     };
+    // The same changes as a list, with each one's builds.
+    let changes_href = Route::Changes {
+        source: source.id.clone(),
+        branch: branch.clone(),
+        n: None,
+    }
+    .href();
     let (branch_value, tag_value) = (
         RwSignal::new(branch.unwrap_or_default()),
         RwSignal::new(tag.unwrap_or_default()),
@@ -111,7 +108,10 @@ fn ChangeGrid(
     view! {
         <section class="page">
             <div class="page__head">
-                <nav class="breadcrumbs" aria-label="Breadcrumb"><A href=Route::source(&source.id).href()>"Builders"</A></nav>
+                <nav class="breadcrumbs" aria-label="Breadcrumb">
+                    <A href=Route::source(&source.id).href()>"Builders"</A>" / "
+                    <A href=changes_href>"Changes"</A>
+                </nav>
                 <h1>"Grid"</h1>
                 <LiveIndicator state=live/>
                 <form class="list-controls grid-filters" on:submit=submit>

@@ -3,6 +3,7 @@
 mod action;
 mod build;
 mod builder;
+mod changes;
 mod codearts;
 mod compare;
 mod control;
@@ -20,6 +21,7 @@ mod workers;
 
 pub use build::BuildPage;
 pub use builder::BuilderPage;
+pub use changes::{ChangePage, ChangesPage};
 pub use compare::{ComparePage, JobComparePage};
 pub use grid::GridPage;
 pub use home::{Home, NotFound};
@@ -48,6 +50,12 @@ use leptos_router::params::ParamsMap;
 use leptos_router::NavigateOptions;
 
 /// The id in route parameter `key`, decoded the way [`routes::Route::parse`] decodes it.
+/// A count from the URL (`?n=`): `default` when absent or not a number, else within 1..=max.
+fn count_param(raw: Option<&str>, default: u32, max: u32) -> u32 {
+    raw.and_then(|n| n.trim().parse::<u32>().ok())
+        .map_or(default, |n| n.clamp(1, max))
+}
+
 fn param(p: &ParamsMap, key: &str) -> String {
     routes::param(p.get_str(key).unwrap_or_default())
 }

@@ -88,6 +88,7 @@ fn BuildbotOverview(source: Source) -> impl IntoView {
                 <A href=Route::Workers { source: source.id.clone() }.href() attr:class="button compare-link">"Workers"</A>
                 <A href=Route::Queue { source: source.id.clone() }.href() attr:class="button compare-link">"Queue"</A>
                 <A href=Route::Grid { source: source.id.clone(), branch: None, tag: None, n: None }.href() attr:class="button compare-link">"Grid"</A>
+                <A href=Route::Changes { source: source.id.clone(), branch: None, n: None }.href() attr:class="button compare-link">"Changes"</A>
                 <LiveIndicator state=live/>
                 <ListControls status=true search="Search builders"/>
             </div>

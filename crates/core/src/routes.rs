@@ -94,6 +94,15 @@ pub enum Route {
         tag: Option<String>,
         n: Option<u32>,
     },
+    /// `/s/:source/changes`: a Buildbot master's newest `?n=` changes (of one `?branch=`),
+    /// each with its builds.
+    Changes {
+        source: String,
+        branch: Option<String>,
+        n: Option<u32>,
+    },
+    /// `/s/:source/changes/:change`: one change and every build of it.
+    Change { source: String, change: i64 },
     /// `/s/:source/queue`: a Buildbot master's build requests waiting for a worker.
     Queue { source: String },
     /// `/s/:source/workers`: a Buildbot master's workers.
@@ -283,6 +292,15 @@ impl Route {
                 tag: q.get("tag"),
                 n: q.number("n"),
             },
+            (["s", _, "changes"], [_, source, _]) => Route::Changes {
+                source: source.clone(),
+                branch: q.get("branch"),
+                n: q.number("n"),
+            },
+            (["s", _, "changes", _], [_, source, _, change]) => Route::Change {
+                source: source.clone(),
+                change: num(change)?,
+            },
             (["s", _, "queue"], [_, source, _]) => Route::Queue {
                 source: source.clone(),
             },
@@ -337,6 +355,16 @@ impl Route {
                 .query("branch", branch.clone())
                 .query("tag", tag.clone())
                 .query("n", n(last)),
+            Route::Changes {
+                source,
+                branch,
+                n: last,
+            } => Parts::new(&["s", source, "changes"])
+                .query("branch", branch.clone())
+                .query("n", n(last)),
+            Route::Change { source, change } => {
+                Parts::new(&["s", source, "changes", &change.to_string()])
+            }
             Route::Queue { source } => Parts::new(&["s", source, "queue"]),
             Route::Workers { source } => Parts::new(&["s", source, "workers"]),
             Route::Worker { source, worker } => Parts::new(&["s", source, "workers", worker]),

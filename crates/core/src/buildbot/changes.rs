@@ -15,6 +15,13 @@ pub struct Change {
     pub comments: String,
     pub project: Option<String>,
     pub repository: Option<String>,
+    pub committer: Option<String>,
+    pub category: Option<String>,
+    pub codebase: Option<String>,
+    /// The files the change touches, as the change source reported them.
+    pub files: Vec<String>,
+    /// A link to the revision in the repository's web UI, kept only when it is http(s).
+    pub revlink: Option<String>,
 }
 
 impl Change {
@@ -35,8 +42,71 @@ pub fn decode_changes(body: &str) -> Result<Vec<Change>, DecodeError> {
             comments: o.opt_str("comments")?.unwrap_or_default(),
             project: o.opt_str("project")?.filter(|p| !p.is_empty()),
             repository: o.opt_str("repository")?.filter(|r| !r.is_empty()),
+            committer: o.opt_str("committer")?.filter(|c| !c.is_empty()),
+            category: o.opt_str("category")?.filter(|c| !c.is_empty()),
+            codebase: o.opt_str("codebase")?.filter(|c| !c.is_empty()),
+            // Odd entries (not text) are left out rather than failing the change.
+            files: match o.get("files") {
+                Some(serde_json::Value::Array(files)) => files
+                    .iter()
+                    .filter_map(|f| f.as_str().map(str::to_string))
+                    .collect(),
+                _ => Vec::new(),
+            },
+            revlink: o
+                .opt_str("revlink")?
+                .and_then(|l| crate::links::safe_http_url(&l).map(str::to_string)),
         })
     })
+}
+
+/// One change (`/changes/{id}`), which the data API answers as a list of one.
+pub fn decode_change(body: &str) -> Result<Change, DecodeError> {
+    super::single("Buildbot change", decode_changes(body)?)
+}
+
+/// A change's builds (`/changes/{id}/builds`) by builder: `(builder, build)`, by builder
+/// name, then newest build first (a change built twice by one builder shows both).
+pub fn builds_by_builder(builders: &[Builder], builds: Vec<Build>) -> Vec<(Builder, Build)> {
+    let mut out: Vec<(Builder, Build)> = builds
+        .into_iter()
+        .map(|b| {
+            let builder = builders
+                .iter()
+                .find(|x| x.builderid == b.builderid)
+                .cloned()
+                .unwrap_or_else(|| Builder {
+                    builderid: b.builderid,
+                    name: format!("builder {}", b.builderid),
+                    description: None,
+                    tags: Vec::new(),
+                });
+            (builder, b)
+        })
+        .collect();
+    out.sort_by(|a, b| a.0.name.cmp(&b.0.name).then(b.1.buildid.cmp(&a.1.buildid)));
+    out
+}
+
+impl Grid {
+    /// Whether a build shown is still running (the page then polls while the websocket is
+    /// down).
+    pub fn any_running(&self) -> bool {
+        self.rows
+            .iter()
+            .flat_map(|(_, cells)| cells)
+            .flatten()
+            .any(|b| b.status().is_active())
+    }
+
+    /// The builds of column `i` (a change), by builder: what the changes list shows per
+    /// change.
+    pub fn builds_of(&self, i: usize) -> Vec<(&Builder, &Build)> {
+        self.rows
+            .iter()
+            .filter_map(|(builder, cells)| Some((builder, cells.get(i)?.as_ref()?)))
+            .collect()
+    }
 }
 
 /// The data API query of the newest `n` changes, of one branch when given (filtered by the
@@ -133,7 +203,18 @@ mod tests {
         assert_eq!(c[0].branch.as_deref(), Some("main"));
         assert_eq!(c[0].revision.as_deref(), Some("abc1234"));
         assert_eq!(c[0].title(), "Fix <b>bug</b>");
+        assert_eq!(c[0].files, vec!["src/main.c".to_string()]);
+        assert_eq!(c[0].codebase, None);
+        assert_eq!(c[0].revlink, None);
+        assert_eq!(decode_change(&fixture("changes")).unwrap(), c[0]);
         assert!(decode_changes(r#"{"changes":[{"author":"x"}]}"#).is_err());
+        let odd = decode_changes(
+            r#"{"changes":[{"changeid":2,"files":["a",3,null],"revlink":"javascript:alert(1)"}]}"#,
+        )
+        .unwrap();
+        assert_eq!(odd[0].files, vec!["a".to_string()]);
+        assert_eq!(odd[0].revlink, None, "only http(s) links");
+        assert!(decode_change(r#"{"changes":[]}"#).is_err());
     }
 
     #[test]
@@ -168,6 +249,31 @@ mod tests {
             .collect();
         // c built nothing shown: no row; a was rebuilt for change 9: its newest build counts.
         assert_eq!(ids, [vec![Some(25), None], vec![Some(21), Some(10)]]);
+        let of_newest: Vec<(&str, i64)> = g
+            .builds_of(0)
+            .into_iter()
+            .map(|(b, x)| (b.name.as_str(), x.buildid))
+            .collect();
+        assert_eq!(of_newest, [("a", 25), ("b", 21)]);
+        assert!(g.builds_of(7).is_empty());
+        assert!(!g.any_running());
+        // One change's page lists every build of it, rebuilt ones too, by builder name.
+        let listed: Vec<(String, i64)> = builds_by_builder(
+            &builders,
+            vec![build(20, 1), build(21, 2), build(25, 1), build(30, 99)],
+        )
+        .into_iter()
+        .map(|(b, x)| (b.name, x.buildid))
+        .collect();
+        assert_eq!(
+            listed,
+            [
+                ("a".to_string(), 25),
+                ("a".to_string(), 20),
+                ("b".to_string(), 21),
+                ("builder 99".to_string(), 30)
+            ]
+        );
         let tagged = grid(&builders, changes, &builds, Some("ci"));
         let names: Vec<&str> = tagged.rows.iter().map(|(b, _)| b.name.as_str()).collect();
         assert_eq!(names, ["a", "c"]);

@@ -130,6 +130,15 @@ fn every_route(id: &str) -> Vec<Route> {
             source: id.into(),
             worker: id.into(),
         },
+        Route::Changes {
+            source: id.into(),
+            branch: Some(id.into()),
+            n: Some(5),
+        },
+        Route::Change {
+            source: id.into(),
+            change: 42,
+        },
     ]
 }
 
