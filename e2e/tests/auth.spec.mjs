@@ -132,3 +132,27 @@ test('a viewer sees actions disabled with the reason; an admin rebuilds and stop
   await expect(page.locator('.build-head .badge__text')).toHaveText('Cancelled', { timeout: 30_000 });
   await guard.check();
 });
+
+test("an action the master refuses (the session ended behind the page's back) says so with its 403, and is not offered again", async ({ page }) => {
+  test.setTimeout(90_000);
+  const guard = guardPage(page, refusals);
+  await withSecureSource(page);
+  const done = await adminForce('unit-tests-failing');
+  await expect.poll(async () => (await admin(`builds/${done.buildid}`)).builds[0].complete, { timeout: 30_000 }).toBe(true);
+  await page.goto(`/s/secure/builds/${done.buildid}`);
+  await signIn(page, 'admin', 'admin-pass');
+  const rebuild = page.getByRole('button', { name: `Rebuild unit-tests-failing #${done.number}` });
+  await expect(rebuild).toBeEnabled();
+  // Signed out elsewhere (another tab, the session's end): the page still offers the action.
+  await page.request.get('/buildbot-auth/auth/logout', { maxRedirects: 0 });
+  await rebuild.click();
+  await page.getByRole('dialog').getByRole('button', { name: 'Rebuild', exact: true }).click();
+  const failed = page.locator('.action-outcome--failed');
+  await expect(failed).toContainText(`Rebuild unit-tests-failing #${done.number} did not happen:`);
+  await expect(failed).toContainText('Secure Buildbot');
+  await expect(failed).toContainText('HTTP 403');
+  await expect(failed).toContainText("you need to have role 'admins'");
+  // Not offered again: no enabled Rebuild (disabled with the reason, or a sign-in prompt).
+  await expect(page.getByRole('button', { name: `Rebuild unit-tests-failing #${done.number}`, disabled: false })).toHaveCount(0);
+  await guard.check();
+});
