@@ -141,6 +141,8 @@ if [ "$TRUNK_RC" = 0 ] && [ -f dist/index.html ]; then
     bash harness/buildbot/bb.sh wait "$WORK/bb" biglog long-running 2>&1 | tail -n 3
     export E2E_BASE_URL="http://127.0.0.1:$WEB_PORT" BB_API="http://127.0.0.1:$BB_WWW_PORT/api/v2"
     export BB_AUTH_API="http://127.0.0.1:$BB_AUTH_PORT/api/v2"
+    # The auth master's directory: a spec shuts its worker down and starts it again (bb.sh start).
+    export BB_AUTH_DIR="$WORK/bb-auth"
     export SIM_URL="http://127.0.0.1:$SIM_PORT"
     export FAULT_MATRIX_OUT="$LOGS/fault-matrix.txt"
     eval "E2E_EXTRA=(${E2E_ARGS:-})"

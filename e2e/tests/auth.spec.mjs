@@ -2,6 +2,8 @@
 // readable without signing in; "viewer" may read, "admin" may also control), proxied by the
 // same nginx recipe under /buildbot-auth/ beside the master without auth under /buildbot/.
 import { test, expect } from '@playwright/test';
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { guardPage } from './helpers.mjs';
 
 const AUTH_API = process.env.BB_AUTH_API || 'http://127.0.0.1:18011/api/v2';
@@ -154,5 +156,37 @@ test("an action the master refuses (the session ended behind the page's back) sa
   await expect(failed).toContainText("you need to have role 'admins'");
   // Not offered again: no enabled Rebuild (disabled with the reason, or a sign-in prompt).
   await expect(page.getByRole('button', { name: `Rebuild unit-tests-failing #${done.number}`, disabled: false })).toHaveCount(0);
+  await guard.check();
+});
+
+test("a worker's graceful shutdown, confirmed, takes it offline (the master with auth's own worker, started again after)", async ({ page }) => {
+  test.setTimeout(120_000);
+  const guard = guardPage(page, refusals);
+  await withSecureSource(page);
+  const { workers: [worker] } = await admin('workers/local-worker');
+  expect(worker.connected_to.length).toBeGreaterThan(0);
+  const posts = [];
+  page.on('request', (r) => { if (r.method() === 'POST') posts.push({ url: new URL(r.url()).pathname, method: r.postDataJSON()?.method }); });
+  await page.goto('/s/secure/workers/local-worker');
+  await signIn(page, 'admin', 'admin-pass');
+  await expect(page.locator('.build-head .worker-state')).toHaveText('● Connected');
+  try {
+    await page.getByRole('button', { name: 'Shut down local-worker' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Shut down local-worker?' });
+    await dialog.getByRole('button', { name: 'Shut down', exact: true }).dblclick();
+    // Nothing runs on it, so it goes at once; the page follows it live.
+    await expect(page.locator('.build-head .worker-state')).toHaveText('○ Offline', { timeout: 30_000 });
+    await expect(page.getByRole('button', { name: 'Shut down local-worker' })).toHaveCount(0);
+    expect((await admin('workers/local-worker')).workers[0].connected_to).toEqual([]);
+    // One shutdown for the double click (besides the sign-in's one authz probe).
+    expect(posts.filter((p) => p.url.endsWith(`/workers/${worker.workerid}`))).toEqual([
+      { url: `/buildbot-auth/api/v2/workers/${worker.workerid}`, method: 'stop' },
+    ]);
+  } finally {
+    // The worker process has exited: bb.sh starts it again and waits until it is connected.
+    execFileSync('bash', [fileURLToPath(new URL('../../harness/buildbot/bb.sh', import.meta.url)), 'start', process.env.BB_AUTH_DIR],
+      { stdio: 'ignore', timeout: 90_000 });
+  }
+  await expect(page.locator('.build-head .worker-state')).toHaveText('● Connected', { timeout: 30_000 });
   await guard.check();
 });
