@@ -93,11 +93,11 @@ pub struct WorkerDetail {
     pub builders: Vec<Builder>,
 }
 
-/// One change's page: the change, and its builds by builder (newest first per builder).
+/// One change's page: the change, and its builds with their builder's name (newest first per builder).
 #[derive(Clone, Debug, PartialEq)]
 pub struct ChangeDetail {
     pub change: Change,
-    pub builds: Vec<(Builder, Build)>,
+    pub builds: Vec<(String, Build)>,
 }
 
 /// How many of a worker's builds its page shows, and how many running builds the workers

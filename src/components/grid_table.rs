@@ -13,11 +13,7 @@ pub fn GridTable(#[prop(into)] source_id: String, grid: Grid) -> impl IntoView {
         .columns
         .iter()
         .map(|c| {
-            let rev = c
-                .revision
-                .as_deref()
-                .map(|r| r.chars().take(10).collect::<String>())
-                .unwrap_or_else(|| format!("change {}", c.changeid));
+            let rev = c.label();
             let (author, branch, title, when) = (
                 c.author.clone(),
                 c.branch.clone(),

@@ -40,6 +40,15 @@ impl<A: Verb> Pending<A> {
     }
 }
 
+/// After an action that makes a build (a rebuild, a force, a run): the number the server
+/// gave (a build request, a build number), waited on until the build can be opened, or
+/// given up on (the outcome line then says where it will appear).
+#[derive(Clone, Debug, PartialEq)]
+pub enum Follow {
+    Waiting(i64),
+    GaveUp(i64),
+}
+
 /// Asks for the confirmation of `pending`: `true` when it is on screen now (nothing else is
 /// being confirmed or is out).
 pub fn ask<A, R, E>(
@@ -100,6 +109,13 @@ where
         })
     });
     (title, label)
+}
+
+/// Where the outcome line lives: announced politely as it changes.
+pub fn outcome_region(
+    outcome: impl Fn() -> Option<AnyView> + Send + Sync + 'static,
+) -> impl IntoView {
+    view! { <div class="action-outcome" role="status" aria-live="polite">{outcome}</div> }
 }
 
 /// The outcome line while the request is out.

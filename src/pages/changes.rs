@@ -4,9 +4,10 @@
 
 use super::{count_param, fact, param, polled_view, source_by_id};
 use crate::api::buildbot::{BuildbotClient, ChangeDetail};
+use crate::api::buildbot_ws::WsState;
 use crate::components::{BuildTable, EmptyState, LiveIndicator, StatusBadge, Timestamp};
-use crate::hooks::{set_title, use_live, use_polled, WhenIdle};
-use buildscope_core::buildbot::changes::{Change, Grid};
+use crate::hooks::{set_title, use_live, use_polled, Polled, WhenIdle};
+use buildscope_core::buildbot::changes::Grid;
 use buildscope_core::buildbot::Build;
 use buildscope_core::config::{Source, SourceKind};
 use buildscope_core::routes::Route;
@@ -44,30 +45,30 @@ pub fn ChangesPage() -> impl IntoView {
     }
 }
 
-/// A revision cut to 10 characters (the full one on hover), or the change's number.
-fn short_revision(c: &Change) -> String {
-    c.revision
-        .as_deref()
-        .map(|r| r.chars().take(10).collect())
-        .unwrap_or_else(|| format!("change {}", c.changeid))
+/// The newest `n` changes (of `branch`) with their builds, as the grid and the changes list
+/// show them (one request per change), polled while a build of them runs and refreshed live.
+pub(super) fn use_change_grid(
+    client: BuildbotClient,
+    n: u32,
+    branch: Option<String>,
+    tag: Option<String>,
+) -> (Polled<Grid>, RwSignal<Option<WsState>>) {
+    let ws_url = client.ws_url();
+    let polled = use_polled(
+        move || {
+            let (c, b, t) = (client.clone(), branch.clone(), tag.clone());
+            async move { c.grid(n, b.as_deref(), t.as_deref()).await }
+        },
+        Grid::any_running,
+        WhenIdle::PollSlowly,
+    );
+    (polled, use_live(ws_url, live_paths(), polled))
 }
 
 #[component]
 fn ChangeList(source: Source, branch: Option<String>, n: u32) -> impl IntoView {
     set_title(&format!("Changes · {} · buildscope", source.name));
-    let client = BuildbotClient::new(&source);
-    let ws_url = client.ws_url();
-    let b = branch.clone();
-    // The grid's data: each change with the builds of it (one request per change).
-    let polled = use_polled(
-        move || {
-            let (c, b) = (client.clone(), b.clone());
-            async move { c.grid(n, b.as_deref(), None).await }
-        },
-        Grid::any_running,
-        WhenIdle::PollSlowly,
-    );
-    let live = use_live(ws_url, live_paths(), polled);
+    let (polled, live) = use_change_grid(BuildbotClient::new(&source), n, branch.clone(), None);
     let sid = source.id.clone();
     let render = move |g: Grid| {
         if g.columns.is_empty() {
@@ -101,7 +102,7 @@ fn ChangeList(source: Source, branch: Option<String>, n: u32) -> impl IntoView {
                     .collect_view();
                 let (title, revision, full) = (
                     c.title().to_string(),
-                    short_revision(c),
+                    c.label(),
                     c.revision.clone().unwrap_or_default(),
                 );
                 let (branch, author, when, id) = (c.branch.clone(), c.author.clone(), c.when, c.changeid);
@@ -177,7 +178,7 @@ fn ChangeView(source: Source, change: i64) -> impl IntoView {
         let names: Vec<(i64, String)> = d
             .builds
             .iter()
-            .map(|(builder, _)| (builder.builderid, builder.name.clone()))
+            .map(|(name, b)| (b.builderid, name.clone()))
             .collect();
         let builds = if d.builds.is_empty() {
             view! { <EmptyState title="Not built (yet)" hint="No scheduler has built this change so far; its builds appear here as they start."/> }.into_any()

@@ -383,6 +383,7 @@ pub fn CodeArtsBuild(source: Source, record_id: String, job: Option<String>) -> 
     let watched_source = source.clone();
     let render = move |d: CodeArtsBuildData| {
         let status = d.status();
+        let (name, number) = d.name_and_number();
         let (build_start, build_end) = match &d.record {
             Ok(r) => (r.start_time.or(r.queued_time), r.finish_time),
             Err(_) => (None, None),
@@ -411,20 +412,14 @@ pub fn CodeArtsBuild(source: Source, record_id: String, job: Option<String>) -> 
                 let log = log_href.map(|h| {
                     view! { <A href=h.run(None) attr:class="button build-log-link">"Log"</A> }
                 });
+                // "app-build #4": what the watch, the stop and the run name.
+                let label = format!("{name}{number}");
                 // Stop and run need the job (StopBuildJob and RunJob are by job): only where
                 // the page knows it.
-                let name = r
-                    .display_name
-                    .clone()
-                    .unwrap_or_else(|| "CodeArts build".into());
                 let actions = job_for_link.clone().map(|job| {
-                    let target = format!(
-                        "{name}{}",
-                        r.build_no.map(|n| format!(" #{n}")).unwrap_or_default()
-                    );
                     let stop = stop_of(&job, r.build_no)
                         .filter(|_| r.status.is_active())
-                        .map(|stop| control.button(stop, target.clone()));
+                        .map(|stop| control.button(stop, label.clone()));
                     let again = control.run_button(
                         job,
                         name.clone(),
@@ -433,19 +428,12 @@ pub fn CodeArtsBuild(source: Source, record_id: String, job: Option<String>) -> 
                     );
                     (stop, again)
                 });
-                let label = format!(
-                    "{} {}",
-                    r.display_name
-                        .clone()
-                        .unwrap_or_else(|| "CodeArts build".into()),
-                    r.build_no.map(|n| format!("#{n}")).unwrap_or_default()
-                );
                 let watch = watch_toggle(
                     &watched_source,
                     Watched {
                         source_id: sid.clone(),
                         build: record_for_link.clone(),
-                        label: label.trim().to_string(),
+                        label,
                         href: Route::build(
                             &sid,
                             &record_for_link,

@@ -3,7 +3,10 @@
 //! this file wires it to the page. A [`Control`] is created by the page component, outside the
 //! views live updates re-render, so a refresh never loses the confirmation or the outcome.
 
-use super::action::{ask, confirmed, dialog_texts, done_line, failed_view, sending_line, Pending};
+use super::action::{
+    ask, confirmed, dialog_texts, done_line, failed_view, outcome_region, sending_line, Follow,
+    Pending,
+};
 use crate::api::buildbot::BuildbotClient;
 use crate::api::buildbot::Queue;
 use crate::components::{ConfirmDialog, ForceForm, QueueTable};
@@ -25,13 +28,6 @@ use leptos::task::spawn_local;
 use leptos_router::hooks::use_navigate;
 use leptos_router::NavigateOptions;
 use std::collections::BTreeMap;
-
-/// After a rebuild: the request waiting for a worker, until its build starts.
-#[derive(Clone, Debug, PartialEq)]
-enum Follow {
-    Waiting(i64),
-    GaveUp(i64),
-}
 
 #[derive(Clone, Copy)]
 pub struct Control {
@@ -184,9 +180,7 @@ impl Control {
         let on_cancel = Callback::new(move |_| self.flow.update(Flow::cancel));
         view! {
             <ConfirmDialog open title confirm_label with_reason reason=self.reason busy on_confirm on_cancel/>
-            <div class="action-outcome" role="status" aria-live="polite">
-                {move || self.outcome()}
-            </div>
+            {outcome_region(move || self.outcome())}
         }
     }
 

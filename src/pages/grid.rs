@@ -1,10 +1,11 @@
 //! `/s/:source/grid`: Buildbot's grid view — builders × the newest changes, each cell the
 //! build of that builder for that change — filtered by branch and tag in the URL, live.
 
+use super::changes::use_change_grid;
 use super::{count_param, polled_view, source_by_id};
 use crate::api::buildbot::BuildbotClient;
 use crate::components::{EmptyState, GridTable, LiveIndicator};
-use crate::hooks::{set_title, use_live, use_polled, WhenIdle};
+use crate::hooks::set_title;
 use buildscope_core::buildbot::changes::Grid;
 use buildscope_core::config::{Source, SourceKind};
 use buildscope_core::routes::Route;
@@ -45,23 +46,9 @@ fn ChangeGrid(
     n: u32,
 ) -> impl IntoView {
     set_title(&format!("Grid · {} · buildscope", source.name));
-    let client = BuildbotClient::new(&source);
-    let ws_url = client.ws_url();
-    let (b, t) = (branch.clone(), tag.clone());
-    let polled = use_polled(
-        move || {
-            let (c, b, t) = (client.clone(), b.clone(), t.clone());
-            async move { c.grid(n, b.as_deref(), t.as_deref()).await }
-        },
-        Grid::any_running,
-        WhenIdle::PollSlowly,
-    );
     // New changes and builds of them, and builds moving on.
-    let live = use_live(
-        ws_url,
-        vec!["changes/*/*".to_string(), "builds/*/*".to_string()],
-        polled,
-    );
+    let (polled, live) =
+        use_change_grid(BuildbotClient::new(&source), n, branch.clone(), tag.clone());
     let sid = source.id.clone();
     let render = move |g: Grid| {
         if g.columns.is_empty() {

@@ -5,7 +5,10 @@
 //! component, outside the views live updates re-render, as the Buildbot one is
 //! (`super::control`).
 
-use super::action::{ask, confirmed, dialog_texts, done_line, failed_view, sending_line, Pending};
+use super::action::{
+    ask, confirmed, dialog_texts, done_line, failed_view, outcome_region, sending_line, Follow,
+    Pending,
+};
 use crate::api::huawei::{CodeArtsClient, ServiceStageClient};
 use crate::components::run_form::{form_rows, next_key, read_rows, FormRow};
 use crate::components::{ConfirmDialog, RunForm};
@@ -36,13 +39,6 @@ impl HuaweiClient {
             HuaweiClient::ServiceStage(c) => c.control(action).await,
         }
     }
-}
-
-/// After a run: the build number CodeArts gave, until its record can be opened.
-#[derive(Clone, Debug, PartialEq)]
-enum Follow {
-    Waiting(i64),
-    GaveUp(i64),
 }
 
 /// How many times (a second apart) a run's page asks for the new build's record before it
@@ -257,9 +253,7 @@ impl HuaweiControl {
             <RunForm open=Signal::derive(move || showing(true)) title rows=self.rows
                 problem=self.problem loading=self.loading_rows busy
                 on_submit=Callback::new(move |_| self.submit_run()) on_cancel/>
-            <div class="action-outcome" role="status" aria-live="polite">
-                {move || self.outcome()}
-            </div>
+            {outcome_region(move || self.outcome())}
         }
     }
 

@@ -29,6 +29,15 @@ impl Change {
     pub fn title(&self) -> &str {
         self.comments.lines().next().unwrap_or("").trim()
     }
+
+    /// What names the change in a list: its revision shortened as everywhere
+    /// (`vcs::short_revision`), or its number when it has none.
+    pub fn label(&self) -> String {
+        match self.revision.as_deref().map(crate::vcs::short_revision) {
+            Some(r) if !r.is_empty() => r.to_string(),
+            _ => format!("change {}", self.changeid),
+        }
+    }
 }
 
 pub fn decode_changes(body: &str) -> Result<Vec<Change>, DecodeError> {
@@ -65,26 +74,14 @@ pub fn decode_change(body: &str) -> Result<Change, DecodeError> {
     super::single("Buildbot change", decode_changes(body)?)
 }
 
-/// A change's builds (`/changes/{id}/builds`) by builder: `(builder, build)`, by builder
-/// name, then newest build first (a change built twice by one builder shows both).
-pub fn builds_by_builder(builders: &[Builder], builds: Vec<Build>) -> Vec<(Builder, Build)> {
-    let mut out: Vec<(Builder, Build)> = builds
+/// A change's builds (`/changes/{id}/builds`) with their builder's name: by builder name,
+/// then newest build first (a change built twice by one builder shows both).
+pub fn builds_by_builder(builders: &[Builder], builds: Vec<Build>) -> Vec<(String, Build)> {
+    let mut out: Vec<(String, Build)> = builds
         .into_iter()
-        .map(|b| {
-            let builder = builders
-                .iter()
-                .find(|x| x.builderid == b.builderid)
-                .cloned()
-                .unwrap_or_else(|| Builder {
-                    builderid: b.builderid,
-                    name: format!("builder {}", b.builderid),
-                    description: None,
-                    tags: Vec::new(),
-                });
-            (builder, b)
-        })
+        .map(|b| (super::builder_name(builders, b.builderid), b))
         .collect();
-    out.sort_by(|a, b| a.0.name.cmp(&b.0.name).then(b.1.buildid.cmp(&a.1.buildid)));
+    out.sort_by(|a, b| a.0.cmp(&b.0).then(b.1.buildid.cmp(&a.1.buildid)));
     out
 }
 
@@ -203,6 +200,7 @@ mod tests {
         assert_eq!(c[0].branch.as_deref(), Some("main"));
         assert_eq!(c[0].revision.as_deref(), Some("abc1234"));
         assert_eq!(c[0].title(), "Fix <b>bug</b>");
+        assert_eq!(c[0].label(), "abc1234");
         assert_eq!(c[0].files, vec!["src/main.c".to_string()]);
         assert_eq!(c[0].codebase, None);
         assert_eq!(c[0].revlink, None);
@@ -214,6 +212,7 @@ mod tests {
         .unwrap();
         assert_eq!(odd[0].files, vec!["a".to_string()]);
         assert_eq!(odd[0].revlink, None, "only http(s) links");
+        assert_eq!(odd[0].label(), "change 2");
         assert!(decode_change(r#"{"changes":[]}"#).is_err());
     }
 
@@ -263,7 +262,7 @@ mod tests {
             vec![build(20, 1), build(21, 2), build(25, 1), build(30, 99)],
         )
         .into_iter()
-        .map(|(b, x)| (b.name, x.buildid))
+        .map(|(name, x)| (name, x.buildid))
         .collect();
         assert_eq!(
             listed,
