@@ -1058,7 +1058,7 @@ fn styled_span(text: String, style: &Style) -> AnyView {
     }
     match &style.link {
         Some(href) => view! {
-            <a class=class href=href.clone() target="_blank" rel="noopener noreferrer nofollow"
+            <a class=class href=href.to_string() target="_blank" rel="noopener noreferrer nofollow"
                 style:color=fg_css style:background-color=bg_css>{text}</a>
         }
         .into_any(),

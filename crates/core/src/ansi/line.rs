@@ -58,6 +58,25 @@ impl<A: Copy + PartialEq> LineBuf<A> {
             }
             return;
         }
+        if s.is_ascii() {
+            // One character per byte (progress bars redrawn after `\r` are nearly always
+            // ASCII): write the run as one slice instead of decoding char by char.
+            let col = self.cursor;
+            let end = col + s.len();
+            if self.cells.len() < col {
+                self.cells.resize(col, (' ', blank));
+            }
+            if self.cells.len() < end {
+                self.cells.resize(end, (' ', attr));
+            }
+            if let Some(cells) = self.cells.get_mut(col..end) {
+                for (cell, b) in cells.iter_mut().zip(s.bytes()) {
+                    *cell = (char::from(b), attr);
+                }
+            }
+            self.cursor = end;
+            return;
+        }
         for c in s.chars() {
             let col = self.cursor;
             if let Some(cell) = self.cells.get_mut(col) {
@@ -126,8 +145,13 @@ impl<A: Copy + PartialEq> LineBuf<A> {
         self.cells.reserve(self.text.len());
         let mut start = 0;
         for &(end, attr) in &self.runs {
-            if let Some(run) = self.text.get(start..end) {
-                self.cells.extend(run.chars().map(|c| (c, attr)));
+            match self.text.get(start..end) {
+                Some(run) if run.is_ascii() => {
+                    self.cells
+                        .extend(run.bytes().map(|b| (char::from(b), attr)));
+                }
+                Some(run) => self.cells.extend(run.chars().map(|c| (c, attr))),
+                None => {}
             }
             start = end;
         }

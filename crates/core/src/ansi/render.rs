@@ -13,36 +13,58 @@ pub struct Span {
     pub style: Style,
 }
 
-/// [`Perform`] for [`render_line`]: the styles used on the line go into a per-line palette so
-/// the line buffer only moves small indices around. Entries are not deduplicated (a search
-/// per style change costs more than it saves); adjacent runs with equal styles are merged
-/// when the spans are built instead.
+/// [`Perform`] for [`render_line`]. Two modes, like [`LineBuf`]'s: while nothing has moved
+/// the cursor (nearly every coloured line), text goes straight into the output spans, one copy
+/// per run and one style clone per span. The first `\r`, backspace or line-editing CSI moves
+/// what was written so far into a [`LineBuf`] over a per-line palette, which models the cells.
 struct Renderer<'s> {
     style: &'s mut Style,
+    /// Append mode: the spans so far (adjacent ones differ in style).
+    spans: Vec<Span>,
+    /// Append mode: an SGR or OSC ran since the last span was started, so its style may no
+    /// longer be `*style`.
+    restyled: bool,
+    /// Cell mode, once entered.
+    cells: Option<Cells>,
+    /// The line's length in bytes, to size the cells' buffer.
+    line_len: usize,
+}
+
+/// The cell-mode half of [`Renderer`]: the styles used on the line go into a palette so the
+/// line buffer only moves small indices around. Entries are not deduplicated (a search per
+/// style change costs more than it saves); adjacent runs with equal styles are merged when the
+/// spans are built instead.
+struct Cells {
     palette: Vec<Style>,
-    /// Palette index of `*style`, `None` after it changed.
+    /// Palette index of the renderer's style, `None` after it changed.
     current: Option<usize>,
     /// Palette index of the default style, once needed.
     blank: Option<usize>,
     buf: LineBuf<usize>,
 }
 
-impl<'s> Renderer<'s> {
-    fn new(style: &'s mut Style, line_len: usize) -> Self {
-        Self {
-            style,
-            palette: Vec::with_capacity(4),
+impl Cells {
+    /// The line written so far, in a buffer whose cursor is at its end.
+    fn from_spans(spans: Vec<Span>, line_len: usize) -> Self {
+        let mut cells = Cells {
+            palette: Vec::with_capacity(spans.len() + 2),
             current: None,
             blank: None,
             buf: LineBuf::with_capacity(line_len),
+        };
+        for span in spans {
+            cells.palette.push(span.style);
+            let id = cells.palette.len() - 1;
+            cells.buf.print_str(&span.text, id, id);
         }
+        cells
     }
 
-    fn style_id(&mut self) -> usize {
+    fn style_id(&mut self, style: &Style) -> usize {
         if let Some(id) = self.current {
             return id;
         }
-        self.palette.push(self.style.clone());
+        self.palette.push(style.clone());
         let id = self.palette.len() - 1;
         self.current = Some(id);
         id
@@ -57,6 +79,23 @@ impl<'s> Renderer<'s> {
         let id = self.palette.len() - 1;
         self.blank = Some(id);
         id
+    }
+
+    fn print_str(&mut self, style: &Style, s: &str) {
+        let id = self.style_id(style);
+        let blank = if self.buf.is_appending() {
+            id
+        } else {
+            self.blank_id()
+        };
+        self.buf.print_str(s, id, blank);
+    }
+
+    fn restyled(&mut self, style: &Style) {
+        // Keep the palette entry when the change changed nothing (`ESC[0m` on plain text).
+        if self.current.and_then(|id| self.palette.get(id)) != Some(style) {
+            self.current = None;
+        }
     }
 
     fn into_spans(self) -> Vec<Span> {
@@ -90,6 +129,33 @@ impl<'s> Renderer<'s> {
     }
 }
 
+impl<'s> Renderer<'s> {
+    fn new(style: &'s mut Style, line_len: usize) -> Self {
+        Self {
+            style,
+            // Most coloured lines have a handful of runs: one allocation instead of three.
+            spans: Vec::with_capacity(8),
+            restyled: true,
+            cells: None,
+            line_len,
+        }
+    }
+
+    /// Cell mode, entered now if it was not yet.
+    fn cells(&mut self) -> &mut Cells {
+        let (spans, line_len) = (&mut self.spans, self.line_len);
+        self.cells
+            .get_or_insert_with(|| Cells::from_spans(std::mem::take(spans), line_len))
+    }
+
+    fn into_spans(self) -> Vec<Span> {
+        match self.cells {
+            Some(cells) => cells.into_spans(),
+            None => self.spans,
+        }
+    }
+}
+
 impl Perform for Renderer<'_> {
     fn print(&mut self, c: char) {
         let mut utf8 = [0u8; 4];
@@ -97,41 +163,55 @@ impl Perform for Renderer<'_> {
     }
 
     fn print_str(&mut self, s: &str) {
-        let id = self.style_id();
-        let blank = if self.buf.is_appending() {
-            id
-        } else {
-            self.blank_id()
-        };
-        self.buf.print_str(s, id, blank);
+        if s.is_empty() {
+            return;
+        }
+        if let Some(cells) = &mut self.cells {
+            cells.print_str(self.style, s);
+            return;
+        }
+        match self.spans.last_mut() {
+            Some(last) if !self.restyled || last.style == *self.style => last.text.push_str(s),
+            _ => self.spans.push(Span {
+                text: s.to_owned(),
+                style: self.style.clone(),
+            }),
+        }
+        self.restyled = false;
     }
 
     fn execute(&mut self, c: char) {
-        if c == '\t' {
-            self.print_str("\t");
-        } else {
-            self.buf.control(c);
+        match c {
+            '\t' => self.print_str("\t"),
+            // `\r` before any text moves nowhere: no need for cells.
+            '\r' if self.cells.is_none() && self.spans.is_empty() => {}
+            '\r' | '\x08' => self.cells().buf.control(c),
+            _ => {}
         }
     }
 
     fn csi_dispatch(&mut self, params: &Params, intermediates: &[u8], action: char) {
         if action == 'm' && intermediates.is_empty() {
             apply_sgr(self.style, params);
-            // Keep the palette entry when the SGR changed nothing (`ESC[0m` on plain text).
-            if self.current.and_then(|id| self.palette.get(id)) != Some(&*self.style) {
-                self.current = None;
+            self.restyled = true;
+            if let Some(cells) = &mut self.cells {
+                cells.restyled(self.style);
             }
             return;
         }
         if intermediates.is_empty() && LINE_EDITS.contains(action) {
-            let blank = self.blank_id();
-            self.buf.csi(params, intermediates, action, blank);
+            let cells = self.cells();
+            let blank = cells.blank_id();
+            cells.buf.csi(params, intermediates, action, blank);
         }
     }
 
     fn osc_dispatch(&mut self, data: &str, _bell_terminated: bool) {
         apply_osc(self.style, data);
-        self.current = None;
+        self.restyled = true;
+        if let Some(cells) = &mut self.cells {
+            cells.current = None;
+        }
     }
 }
 

@@ -1,5 +1,7 @@
 //! Styles: colours, SGR attributes and the OSC 8 hyperlink, and how escapes change them.
 
+use std::sync::Arc;
+
 use super::parser::{Params, ParamsIter};
 use crate::links::safe_http_url;
 
@@ -46,7 +48,8 @@ pub struct Style {
     pub underline: bool,
     pub strike: bool,
     pub inverse: bool,
-    pub link: Option<String>,
+    /// Shared, so the spans of a linked run clone a pointer rather than the URL.
+    pub link: Option<Arc<str>>,
 }
 
 impl Style {
@@ -179,5 +182,5 @@ pub(super) fn apply_osc(style: &mut Style, data: &str) {
     let (Some(_params), Some(uri)) = (parts.next(), parts.next()) else {
         return;
     };
-    style.link = safe_http_url(uri).map(str::to_owned);
+    style.link = safe_http_url(uri).map(Arc::from);
 }

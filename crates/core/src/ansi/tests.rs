@@ -691,3 +691,51 @@ fn parser_streams_across_calls() {
     p.advance(&mut e, "1mx");
     assert_eq!(e.0, ["print 1", "print m", "print x"]);
 }
+
+/// The eight-bytes-at-a-time scan finds exactly the first special byte a plain scan finds,
+/// for every byte value at every position of a word and across a word boundary.
+#[test]
+fn special_byte_scan_agrees_with_a_plain_scan() {
+    use super::parser::find_special;
+    let plain = |bytes: &[u8]| {
+        bytes
+            .iter()
+            .position(|&b| b < 0x20 || b == 0x7f || b == 0xc2)
+    };
+    for len in 0..20 {
+        for at in 0..len {
+            for b in 0..=255u8 {
+                let mut bytes = vec![b'a'; len];
+                bytes[at] = b;
+                // A second special byte later must not hide the first.
+                if at + 3 < len {
+                    bytes[at + 3] = 0x1b;
+                }
+                assert_eq!(find_special(&bytes), plain(&bytes), "{bytes:?}");
+            }
+        }
+    }
+    // Bytes just above each special value never match (0x20, 0x80, 0xc3, 0xff...).
+    let near: Vec<u8> = [0x20, 0x21, 0x7e, 0x80, 0x81, 0xc1, 0xc3, 0xff].repeat(3);
+    assert_eq!(find_special(&near), None);
+}
+
+/// Text written before the first cursor move keeps its styles when the line turns into cells
+/// (the renderer builds spans directly until then), and an SGR that changes nothing after it
+/// does not split a run.
+#[test]
+fn styles_survive_the_switch_to_cells() {
+    let red = fg(Color::Indexed(1));
+    assert_eq!(
+        render("\x1b[31mred\x1b[0m plain\rX\x1b[31m\x1b[31mY"),
+        vec![
+            ("X".to_string(), Style::default()),
+            ("Yd".to_string(), red.clone()),
+            (" plain".to_string(), Style::default()),
+        ]
+    );
+    assert_eq!(
+        render("\x1b[31ma\x1b[31mb\x1b[0m\x1b[0mc"),
+        vec![("ab".to_string(), red), ("c".to_string(), Style::default())]
+    );
+}

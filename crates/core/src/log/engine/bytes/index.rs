@@ -134,7 +134,7 @@ impl LineIndex {
             .points
             .iter()
             .filter_map(|p| p.style.as_deref())
-            .map(|s| std::mem::size_of::<Style>() + s.link.as_ref().map_or(0, String::capacity))
+            .map(|s| std::mem::size_of::<Style>() + s.link.as_ref().map_or(0, |l| l.len()))
             .sum();
         self.points.capacity() * std::mem::size_of::<Checkpoint>() + styles
     }
