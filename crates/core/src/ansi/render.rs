@@ -92,7 +92,7 @@ impl Cells {
     }
 
     fn restyled(&mut self, style: &Style) {
-        // Keep the palette entry when the change changed nothing (`ESC[0m` on plain text).
+        // Keep the palette entry when the escape changed nothing (`ESC[0m` on plain text).
         if self.current.and_then(|id| self.palette.get(id)) != Some(style) {
             self.current = None;
         }
@@ -148,6 +148,14 @@ impl<'s> Renderer<'s> {
             .get_or_insert_with(|| Cells::from_spans(std::mem::take(spans), line_len))
     }
 
+    /// After an SGR or OSC: the style may differ from the one being written with.
+    fn style_changed(&mut self) {
+        self.restyled = true;
+        if let Some(cells) = &mut self.cells {
+            cells.restyled(self.style);
+        }
+    }
+
     fn into_spans(self) -> Vec<Span> {
         match self.cells {
             Some(cells) => cells.into_spans(),
@@ -193,10 +201,7 @@ impl Perform for Renderer<'_> {
     fn csi_dispatch(&mut self, params: &Params, intermediates: &[u8], action: char) {
         if action == 'm' && intermediates.is_empty() {
             apply_sgr(self.style, params);
-            self.restyled = true;
-            if let Some(cells) = &mut self.cells {
-                cells.restyled(self.style);
-            }
+            self.style_changed();
             return;
         }
         if intermediates.is_empty() && LINE_EDITS.contains(action) {
@@ -208,10 +213,7 @@ impl Perform for Renderer<'_> {
 
     fn osc_dispatch(&mut self, data: &str, _bell_terminated: bool) {
         apply_osc(self.style, data);
-        self.restyled = true;
-        if let Some(cells) = &mut self.cells {
-            cells.current = None;
-        }
+        self.style_changed();
     }
 }
 
